@@ -51,6 +51,12 @@ export class ClassicRenderer implements Renderer {
       }
       case 'vertex.error':
         return;
+      case 'step.metadata': {
+        const c = pseudoId(`${this.buildId}/m${e.step.globalIndex}`);
+        this.out(`Step ${e.step.globalIndex}/${e.step.globalTotal} : ${e.instruction}\n ---> Running in ${c}\nRemoving intermediate container ${c}\n`);
+        if (e.resultId) this.out(` ---> ${shortId(e.resultId)}\n`);
+        return;
+      }
       case 'build.done':
         this.out(`Successfully built ${shortId(e.imageId)}\n`);
         for (const t of e.tags) this.out(`Successfully tagged ${familiarName(t)}\n`);

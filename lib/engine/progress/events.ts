@@ -12,7 +12,10 @@
  *            "exporting to image") have `internal: true`; Dockerfile steps carry their stage,
  *            their position in the stage (`[2/4]`, `[builder 2/4]`) and, for the classic
  *            renderer, their position in the whole Dockerfile (`Step 2/6`).
- *   step     A Dockerfile instruction of a stage. FROM is step 1 of its stage.
+ *   step     A Dockerfile instruction of a stage. FROM is step 1 of its stage. Like BuildKit,
+ *            only filesystem steps (FROM, RUN, COPY, ADD, WORKDIR) are vertices and are counted
+ *            in `[2/4]`; metadata instructions only emit `step.metadata` (for the classic
+ *            renderer, which counts every instruction in `Step 2/6`).
  *   cached   The step's result came from the build cache; `reason` is absent.
  *   miss     The step had to run; `reason` says exactly why ("requirements.txt changed",
  *            "parent step rebuilt", "ARG VERSION changed", "no earlier build of this step",
@@ -20,6 +23,7 @@
  *
  * Lifecycle
  *   build.started
+ *     step.metadata*  and
  *     (vertex.started -> [vertex.status | vertex.log]* -> vertex.cached | vertex.done | vertex.error)*
  *     vertices of independent stages may interleave.
  *   build.done | build.error   (exactly one, last)
@@ -130,6 +134,19 @@ export type VertexError = {
   range?: SourceRange;
 };
 
+/**
+ * A metadata instruction (ENV, LABEL, USER, CMD, ARG ...): it changes the image config only,
+ * so BuildKit shows no vertex for it; the classic builder prints it as a step.
+ */
+export type MetadataStep = {
+  type: 'step.metadata';
+  time: number;
+  step: StepPosition;
+  instruction: string;
+  range?: SourceRange;
+  resultId?: string;
+};
+
 export type BuildDone = {
   type: 'build.done';
   time: number;
@@ -161,6 +178,7 @@ export type BuildEvent =
   | VertexMiss
   | VertexDone
   | VertexError
+  | MetadataStep
   | BuildDone
   | BuildFailed;
 

@@ -25,6 +25,7 @@ export class PlainRenderer implements Renderer {
   write(e: BuildEvent): void {
     switch (e.type) {
       case 'build.started':
+      case 'step.metadata':
         return;
       case 'vertex.started':
         this.vertices.set(e.vertex, { name: e.name, start: e.time, statusStart: new Map(), pending: new Map(), lastLogs: [] });
