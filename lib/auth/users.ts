@@ -1,0 +1,52 @@
+// Accounts: sign-up, sign-in and roles. Inputs are validated with the zod schemas in
+// schemas.ts before they reach these functions.
+import type { Db } from '../db.ts';
+import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+
+export type Role = 'student' | 'instructor';
+
+export class AuthError extends Error {
+  constructor(
+    readonly code: 'EMAIL_TAKEN' | 'BAD_CREDENTIALS' | 'USER_NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Emails listed in LAB_INSTRUCTOR_EMAILS (comma separated) sign up as instructors. */
+export function instructorEmails(env: NodeJS.ProcessEnv = process.env): Set<string> {
+  return new Set((env.LAB_INSTRUCTOR_EMAILS ?? '').split(',').map(normalizeEmail).filter(Boolean));
+}
+
+export async function createUser(db: Db, email: string, password: string, role?: Role) {
+  const e = normalizeEmail(email);
+  const r: Role = role ?? (instructorEmails().has(e) ? 'instructor' : 'student');
+  const passwordHash = await hashPassword(password);
+  try {
+    return await db.user.create({ data: { email: e, passwordHash, role: r } });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') {
+      throw new AuthError('EMAIL_TAKEN', 'An account with this email already exists. Sign in instead.');
+    }
+    throw err;
+  }
+}
+
+export async function authenticate(db: Db, email: string, password: string) {
+  const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } });
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+  if (!user || !ok) throw new AuthError('BAD_CREDENTIALS', 'Wrong email or password.');
+  return user;
+}
+
+export async function setRole(db: Db, email: string, role: Role) {
+  const e = normalizeEmail(email);
+  const found = await db.user.findUnique({ where: { email: e } });
+  if (!found) throw new AuthError('USER_NOT_FOUND', `No account with email ${e}.`);
+  return db.user.update({ where: { email: e }, data: { role } });
+}
