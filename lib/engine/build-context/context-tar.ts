@@ -72,6 +72,19 @@ export async function unpackContext(stream: Readable, dest: string): Promise<Unp
   const result: UnpackResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0 };
   const dirTimes: [string, Date][] = [];
   const feeding = pipeline(stream, extract);
+  feeding.catch(() => {}); // a failure surfaces through the loop or the await below
+  try {
+    await extractEntries(extract, root, result, dirTimes);
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+  await feeding;
+  for (const [dir, t] of dirTimes.reverse()) await fsp.utimes(dir, t, t).catch(() => {});
+  return result;
+}
+
+async function extractEntries(extract: tar.Extract, root: string, result: UnpackResult, dirTimes: [string, Date][]): Promise<void> {
   for await (const entry of extract) {
     const h = entry.header;
     const rel = safeRelative(h.name);
@@ -116,7 +129,4 @@ export async function unpackContext(stream: Readable, dest: string): Promise<Unp
       entry.resume(); // devices, fifos: not part of a build context
     }
   }
-  await feeding;
-  for (const [dir, t] of dirTimes.reverse()) await fsp.utimes(dir, t, t).catch(() => {});
-  return result;
 }

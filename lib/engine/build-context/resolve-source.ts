@@ -128,7 +128,11 @@ export async function resolveSource(ctx: Pick<BuildContext, 'root' | 'isExcluded
         next.push(base ? `${base}/${unescape(seg)}` : unescape(seg));
         continue;
       }
-      const dir = await resolveInside(ctx.root, base, src, opts);
+      // A wildcard only looks inside directories that stay in the context.
+      const dir = await resolveInside(ctx.root, base, src, opts).catch((err) => {
+        if (err instanceof EngineError && err.code === ErrorCodes.CONTEXT_ESCAPE) return { abs: '', exists: false };
+        throw err;
+      });
       if (!dir.exists) continue;
       const names = await fs.readdir(dir.abs).catch(() => [] as string[]);
       const re = segmentRegExp(seg);

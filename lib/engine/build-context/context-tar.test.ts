@@ -1,0 +1,81 @@
+// The context tar: what is packed is what walk() yields, and unpacking is safe.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openContext } from './directory-context.ts';
+import { unpackContext } from './context-tar.ts';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tar-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function tarOf(entries: { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string; linkname?: string }[]): Promise<Readable> {
+  const pack = tar.pack();
+  for (const e of entries) {
+    if (e.type && e.type !== 'file') pack.entry({ name: e.name, type: e.type, linkname: e.linkname });
+    else pack.entry({ name: e.name, type: 'file' }, e.body ?? '');
+  }
+  pack.finalize();
+  return pack as unknown as Readable;
+}
+
+describe('context tar', () => {
+  it('round-trips the filtered context (files, dirs, symlinks, modes)', async () => {
+    const src = path.join(tmp, 'src');
+    fs.mkdirSync(path.join(src, 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(src, 'node_modules/x'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'bin/run.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(src, 'node_modules/x/i.js'), 'x');
+    fs.writeFileSync(path.join(src, 'big.bin'), Buffer.alloc(200_000, 7));
+    fs.writeFileSync(path.join(src, '.dockerignore'), 'node_modules\n');
+    fs.symlinkSync('bin/run.sh', path.join(src, 'run'));
+    const ctx = await openContext(src);
+    const dest = path.join(tmp, 'dest');
+    const res = await unpackContext(ctx.tar(), dest);
+    expect(res).toMatchObject({ files: 3, dirs: 1, symlinks: 1 });
+    expect(fs.readFileSync(path.join(dest, 'bin/run.sh'), 'utf8')).toBe('#!/bin/sh\necho hi\n');
+    expect(fs.statSync(path.join(dest, 'bin/run.sh')).mode & 0o777).toBe(0o755);
+    expect(fs.readlinkSync(path.join(dest, 'run'))).toBe('bin/run.sh');
+    expect(fs.readFileSync(path.join(dest, 'big.bin')).equals(Buffer.alloc(200_000, 7))).toBe(true);
+    expect(fs.existsSync(path.join(dest, 'node_modules'))).toBe(false);
+  });
+
+  it('refuses entries that climb out with ..', async () => {
+    const dest = path.join(tmp, 'evil1');
+    await expect(unpackContext(await tarOf([{ name: '../escaped.txt', body: 'x' }]), dest)).rejects.toMatchObject({ code: 'CONTEXT_ESCAPE' });
+    expect(fs.existsSync(path.join(tmp, 'escaped.txt'))).toBe(false);
+  });
+
+  it('refuses absolute entry names', async () => {
+    await expect(unpackContext(await tarOf([{ name: '/etc/evil', body: 'x' }]), path.join(tmp, 'evil2'))).rejects.toMatchObject({ code: 'CONTEXT_ESCAPE' });
+  });
+
+  it('never writes through a symlink planted by an earlier entry', async () => {
+    const outside = path.join(tmp, 'outside-dir');
+    fs.mkdirSync(outside);
+    const stream = await tarOf([
+      { name: 'link', type: 'symlink', linkname: outside },
+      { name: 'link/pwned.txt', body: 'x' },
+    ]);
+    await expect(unpackContext(stream, path.join(tmp, 'evil3'))).rejects.toMatchObject({ code: 'CONTEXT_ESCAPE' });
+    expect(fs.existsSync(path.join(outside, 'pwned.txt'))).toBe(false);
+  });
+
+  it('replaces a planted symlink instead of writing to its target', async () => {
+    const victim = path.join(tmp, 'victim.txt');
+    fs.writeFileSync(victim, 'original');
+    const stream = await tarOf([
+      { name: 'f', type: 'symlink', linkname: victim },
+      { name: 'f', body: 'new content' },
+    ]);
+    const dest = path.join(tmp, 'evil4');
+    await unpackContext(stream, dest);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('original');
+    expect(fs.readFileSync(path.join(dest, 'f'), 'utf8')).toBe('new content');
+  });
+});
