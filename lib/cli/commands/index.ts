@@ -8,3 +8,4 @@ registerCommand('version', async () => ({
     return 0;
   },
 }));
+registerCommand('context', async () => (await import('./context.ts')).default);
