@@ -7,7 +7,8 @@ import { EngineError, ErrorCodes, type SourceRange } from '../errors.ts';
 import { mkdirAllInRoot, resolveInRoot } from '../executor/scoped-path.ts';
 import type { CopyEntry, SourceMatch } from './copy-sources.ts';
 
-export type InlineFile = { name: string; data: string };
+/** A file whose bytes come from the Dockerfile (heredoc) or a download (ADD URL). */
+export type InlineFile = { name: string; data: string | Buffer; mode?: number; mtime?: Date };
 
 export type CopyOptions = {
   /** Host path of the destination root filesystem. */
@@ -129,7 +130,8 @@ class Writer {
     await fs.writeFile(host, f.data);
     const own = this.o.chown ?? { uid: 0, gid: 0 };
     await fs.chown(host, own.uid, own.gid);
-    await fs.chmod(host, this.mode(0o644, false));
+    await fs.chmod(host, this.mode(f.mode ?? 0o644, false));
+    if (f.mtime) await fs.utimes(host, f.mtime, f.mtime);
     this.stats.files++;
     this.stats.bytes += Buffer.byteLength(f.data);
   }

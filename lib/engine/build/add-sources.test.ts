@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import tar from 'tar-stream';
+import { detectArchive, extractArchive } from './archive-extract.ts';
+import { download } from './add-url.ts';
+
+let tmp: string;
+let server: http.Server;
+let base = '';
+const payload = Buffer.from('downloaded bytes\n');
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'add-sources-'));
+  const src = path.join(tmp, 'src');
+  await fs.mkdir(path.join(src, 'dir'), { recursive: true });
+  await fs.writeFile(path.join(src, 'dir/a.txt'), 'A');
+  await fs.symlink('a.txt', path.join(src, 'dir/link'));
+  await fs.link(path.join(src, 'dir/a.txt'), path.join(src, 'dir/hard'));
+  await fs.chmod(path.join(src, 'dir/a.txt'), 0o4750);
+  execFileSync('tar', ['-cf', path.join(tmp, 'x.tar'), '-C', src, 'dir']);
+  execFileSync('sh', ['-c', `gzip -c x.tar > x.tgz && bzip2 -c x.tar > x.tar.bz2 && xz -c x.tar > x.tar.xz && gzip -c /etc/hostname > plain.gz`], { cwd: tmp });
+  server = http.createServer((req, res) => {
+    if (req.url === '/files/tool.sh') {
+      res.writeHead(200, { 'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT' });
+      res.end(payload);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+async function hostile(name: string, entries: { name: string; type?: 'file' | 'symlink' | 'link'; linkname?: string; data?: string }[]): Promise<string> {
+  const pack = tar.pack();
+  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644 }, e.data ?? (e.type && e.type !== 'file' ? undefined : ''));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  const file = path.join(tmp, name);
+  await fs.writeFile(file, Buffer.concat(chunks));
+  return file;
+}
+
+describe('ADD archive detection and extraction', () => {
+  it('detects archives by content, not by name', async () => {
+    expect(await detectArchive(path.join(tmp, 'x.tar'))).toBe('none');
+    expect(await detectArchive(path.join(tmp, 'x.tgz'))).toBe('gzip');
+    expect(await detectArchive(path.join(tmp, 'x.tar.bz2'))).toBe('bzip2');
+    expect(await detectArchive(path.join(tmp, 'x.tar.xz'))).toBe('xz');
+    expect(await detectArchive(path.join(tmp, 'plain.gz'))).toBeUndefined();
+  });
+
+  for (const f of ['x.tar', 'x.tgz', 'x.tar.bz2', 'x.tar.xz']) {
+    it(`extracts ${f} with modes, symlinks and hardlinks`, async () => {
+      const file = path.join(tmp, f);
+      const dest = await fs.mkdtemp(path.join(tmp, 'dest-'));
+      const r = await extractArchive(file, (await detectArchive(file))!, dest, { instruction: 'ADD', archiveName: f });
+      expect(r.entries).toBe(4);
+      expect(await fs.readFile(path.join(dest, 'dir/a.txt'), 'utf8')).toBe('A');
+      expect((await fs.stat(path.join(dest, 'dir/a.txt'))).mode & 0o7777).toBe(0o4750);
+      expect(await fs.readlink(path.join(dest, 'dir/link'))).toBe('a.txt');
+      expect((await fs.stat(path.join(dest, 'dir/hard'))).ino).toBe((await fs.stat(path.join(dest, 'dir/a.txt'))).ino);
+    });
+  }
+
+  const cases: [string, Parameters<typeof hostile>[1], RegExp][] = [
+    ['dotdot.tar', [{ name: '../evil', data: 'x' }], /"\.\.", which leads outside/],
+    ['abs.tar', [{ name: '/etc/evil', data: 'x' }], /absolute entry paths/],
+    ['symlink-then-file.tar', [{ name: 'l', type: 'symlink', linkname: '/tmp' }, { name: 'l/evil', data: 'x' }], /is a symbolic link/],
+    ['hardlink-out.tar', [{ name: 'h', type: 'link', linkname: '../../etc/passwd' }], /"\.\.", which leads outside/],
+    ['hardlink-missing.tar', [{ name: 'h', type: 'link', linkname: 'etc/shadow' }], /not inside the archive's destination/],
+  ];
+  for (const [name, entries, re] of cases) {
+    it(`refuses a hostile archive: ${name}`, async () => {
+      const file = await hostile(name, entries);
+      const dest = await fs.mkdtemp(path.join(tmp, 'dest-'));
+      await expect(extractArchive(file, 'none', dest, { instruction: 'ADD', archiveName: name })).rejects.toThrow(re);
+      await expect(fs.access('/tmp/evil')).rejects.toThrow();
+    });
+  }
+});
+
+describe('ADD URL', () => {
+  it('downloads with mode 0600 and Last-Modified as mtime', async () => {
+    const d = await download(`${base}/files/tool.sh`);
+    expect(d.name).toBe('tool.sh');
+    expect(d.mode).toBe(0o600);
+    expect(d.mtime?.toISOString()).toBe('2015-10-21T07:28:00.000Z');
+    expect(Buffer.from(d.data).equals(payload)).toBe(true);
+  });
+
+  it('verifies --checksum', async () => {
+    const good = `sha256:${createHash('sha256').update(payload).digest('hex')}`;
+    await expect(download(`${base}/files/tool.sh`, { checksum: good })).resolves.toMatchObject({ digest: good });
+    await expect(download(`${base}/files/tool.sh`, { checksum: `sha256:${'0'.repeat(64)}` })).rejects.toThrow(/checksum mismatch/);
+  });
+
+  it('reports HTTP errors', async () => {
+    await expect(download(`${base}/missing`)).rejects.toThrow(/HTTP 404/);
+  });
+});
