@@ -5,12 +5,12 @@ export interface CommandResult { code: number; stdout: string; stderr: string }
 
 export function hostCommand(bin: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => {
       if (timer) clearTimeout(timer);
       reject(err);
@@ -19,7 +19,10 @@ export function hostCommand(bin: string, args: string[], opts: { input?: string;
       if (timer) clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // the tool may exit without reading
+      child.stdin.end(opts.input);
+    }
   });
 }
 

@@ -3,10 +3,11 @@
 // and remove the stubs afterwards, so they never reach a layer (BuildKit's MountStubsCleaner).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { hostCommand } from './host-command.ts';
 import { resolveInRoot } from './scoped-path.ts';
 
 interface Stub { hostPath: string; depth: number }
-interface ParentTimes { hostPath: string; atime: Date; mtime: Date }
+interface ParentTimes { hostPath: string; mtimeNs: bigint }
 
 export interface StubRecord {
   stubs: Stub[];
@@ -27,8 +28,8 @@ export async function recordMountStubs(rootfs: string, destinations: string[]): 
       const parent = path.dirname(host);
       if (!stubs.has(parent) && !parents.has(parent)) {
         try {
-          const st = await fs.stat(parent);
-          parents.set(parent, { hostPath: parent, atime: st.atime, mtime: st.mtime });
+          const st = await fs.stat(parent, { bigint: true });
+          parents.set(parent, { hostPath: parent, mtimeNs: st.mtimeNs });
         } catch {
           // parent missing too: it is itself a stub recorded earlier
         }
@@ -68,11 +69,10 @@ export async function removeMountStubs(rec: StubRecord): Promise<string[]> {
     }
   }
   for (const p of rec.parents) {
-    try {
-      await fs.utimes(p.hostPath, p.atime, p.mtime);
-    } catch {
-      // parent gone or replaced: nothing to restore
-    }
+    // node's utimes rounds to microseconds; touch sets the exact nanoseconds a differ compares
+    const ns = p.mtimeNs;
+    const stamp = `@${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+    await hostCommand('touch', ['-c', '-m', '-d', stamp, p.hostPath]).catch(() => undefined);
   }
   return removed;
 }

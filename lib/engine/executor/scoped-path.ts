@@ -83,7 +83,8 @@ export async function mkdirAllInRoot(root: string, p: string, mode = 0o755, uid 
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await fs.mkdir(host, { mode });
+      // everything above `host` exists and was resolved inside the root
+      await fs.mkdir(host, { mode, recursive: true });
       await fs.chmod(host, mode);
       if (uid !== 0 || gid !== 0) await fs.chown(host, uid, gid);
     }

@@ -127,3 +127,18 @@ export function mountsBelow(dir: string): string[] {
     .map((l) => l.split(' ')[4])
     .filter((mp): mp is string => !!mp && (mp === dir || mp.startsWith(dir + '/')));
 }
+
+/** Host processes whose root directory is inside `dir` (container processes left behind). */
+export function processesRootedIn(dir: string): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const root = fs.readlinkSync(`/proc/${name}/root`);
+      if (root === dir || root.startsWith(dir + '/')) out.push(Number(name));
+    } catch {
+      // exited or not ours to read
+    }
+  }
+  return out;
+}
