@@ -23,7 +23,7 @@ export function LayerStack(): ReactNode {
       label="Layer stack: four read-only image layers form the OverlayFS lowerdir; the container's writable layer is the upperdir on top; OverlayFS merges them into the merged directory, which the container sees as its root filesystem. A workdir sits beside the upperdir for OverlayFS bookkeeping."
       caption={
         <>
-          An image is a stack of read-only layers (<code>lowerdir</code>). A running container adds one writable
+          The image&apos;s layers are read-only and stacked (<code>lowerdir</code>). A running container adds one writable
           layer (<code>upperdir</code>); OverlayFS shows the union as <code>merged</code>, the container&apos;s{' '}
           <code>/</code>.
         </>
