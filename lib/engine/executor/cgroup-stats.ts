@@ -23,6 +23,8 @@ export interface CgroupCounters {
   oomKills: number;
   pidsRefused: number;
   memoryFailcnt: number;
+  /** Processes in the cgroup right now. */
+  pidsCurrent: number;
 }
 
 /** Counters of the cgroup runc made for `cgroupsPath` (absolute, e.g. "/lab/<id>"). */
@@ -32,12 +34,14 @@ export async function readCounters(cgroupsPath: string): Promise<CgroupCounters>
     const dir = path.join(CGROUP_ROOT, rel);
     const mem = parseKeyed(await readOr(path.join(dir, 'memory.events')));
     const pids = parseKeyed(await readOr(path.join(dir, 'pids.events')));
-    return { oomKills: mem.oom_kill ?? 0, pidsRefused: pids.max ?? 0, memoryFailcnt: mem.max ?? 0 };
+    const current = Number((await readOr(path.join(dir, 'pids.current'))).trim() || 0);
+    return { oomKills: mem.oom_kill ?? 0, pidsRefused: pids.max ?? 0, memoryFailcnt: mem.max ?? 0, pidsCurrent: current };
   }
   const oom = parseKeyed(await readOr(path.join(CGROUP_ROOT, 'memory', rel, 'memory.oom_control')));
   const pids = parseKeyed(await readOr(path.join(CGROUP_ROOT, 'pids', rel, 'pids.events')));
   const failcnt = Number((await readOr(path.join(CGROUP_ROOT, 'memory', rel, 'memory.failcnt'))).trim() || 0);
-  return { oomKills: oom.oom_kill ?? 0, pidsRefused: pids.max ?? 0, memoryFailcnt: failcnt };
+  const current = Number((await readOr(path.join(CGROUP_ROOT, 'pids', rel, 'pids.current'))).trim() || 0);
+  return { oomKills: oom.oom_kill ?? 0, pidsRefused: pids.max ?? 0, memoryFailcnt: failcnt, pidsCurrent: current };
 }
 
 /** The effective limits as the kernel sees them (tests use this to prove they apply). */

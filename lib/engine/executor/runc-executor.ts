@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError, ErrorCodes } from '../errors.ts';
-import { readCounters, type CgroupCounters } from './cgroup-stats.ts';
+import { readCounters } from './cgroup-stats.ts';
 import { diskUsage } from './disk-usage.ts';
 import { describeFailure, ExecError } from './exec-error.ts';
 import {
@@ -34,6 +34,8 @@ import { sweepContainers } from './sweep.ts';
 export const CONTAINER_PREFIX = 'lab-';
 const SIGXFSZ = 25;
 const RUNC_FAILED = 'runc run failed: ';
+// RLIMIT_FSIZE: killed by SIGXFSZ, or write() fails with EFBIG and the tool says so
+const EFBIG = /File too large/;
 
 export interface RuncExecutorOptions {
   /** State dir: containers/ (bundles), runc/ (runc state), cache-mounts/. */
@@ -175,7 +177,6 @@ export class RuncExecutor implements Executor {
     const onAbort = () => kill('cancelled');
     req.signal?.addEventListener('abort', onAbort);
     if (req.signal?.aborted) kill('cancelled');
-    let lastCounters: CgroupCounters | undefined;
     let pidsStreak = 0;
     let diskBase: number | undefined;
     let polling = false;
@@ -183,11 +184,11 @@ export class RuncExecutor implements Executor {
       if (polling || exited) return;
       polling = true;
       try {
-        // a fork bomb keeps hitting the pids limit: stop it instead of waiting for the timeout
+        // a fork bomb sits at the pids limit with forks refused: stop it instead of waiting
+        // for the timeout (a step that merely touched the limit once goes on)
         const cnt = await readCounters(c.cgroupsPath);
-        pidsStreak = lastCounters && cnt.pidsRefused > lastCounters.pidsRefused ? pidsStreak + 1 : 0;
-        lastCounters = cnt;
-        if (pidsStreak >= 3) kill('pids');
+        pidsStreak = cnt.pidsRefused > 0 && cnt.pidsCurrent >= c.limits.pids ? pidsStreak + 1 : 0;
+        if (pidsStreak >= 2) kill('pids');
         if (c.limits.diskBytes > 0 && req.writableDir) {
           const used = await diskUsage(req.writableDir, (diskBase ?? 0) + c.limits.diskBytes);
           diskBase ??= used;
@@ -220,7 +221,7 @@ export class RuncExecutor implements Executor {
         if (!reason && exitCode !== 0) {
           if (counters.oomKills > 0) reason = 'memory';
           else if (runtimeMessage) reason = 'runtime';
-          else if (exitCode === 128 + SIGXFSZ) reason = 'file-size';
+          else if (exitCode === 128 + SIGXFSZ || output.lastLines().some((l) => EFBIG.test(l))) reason = 'file-size';
           else if (counters.pidsRefused > 0 && exitCode >= 128) reason = 'pids';
           else reason = 'exit';
         }
