@@ -100,3 +100,8 @@ export async function renderMarkdownHtml(md: string): Promise<string> {
   const segs = await renderMarkdown(md);
   return segs.map((s) => (s.kind === 'html' ? s.html : `<p class="diagram-ref">[diagram: ${escapeHtml(s.name)}]</p>`)).join('');
 }
+
+/** One line of inline markdown (titles): `code`, **bold**, links. */
+export function renderInlineHtml(md: string): string {
+  return marked.parseInline(md, { async: false }) as string;
+}

@@ -25,6 +25,8 @@ export type Deck = {
   learnedCount: number; // cards reviewed at least once
   total: number;
   canUndo: boolean;
+  previews: Record<string, Record<RatingValue, string>>; // every card, for practice mode
+  nextDue: string | null; // earliest future due time, when nothing is due now
 };
 
 export class ReviewError extends Error {
@@ -61,7 +63,23 @@ export async function buildDeck(db: Db, userId: string, cards: Flashcard[], now 
     return { id, isNew: !s, due: s ? s.due.toISOString() : null, intervals: previewIntervals(s, now) };
   });
   const canUndo = (await db.reviewLog.count({ where: { userId } })) > 0;
-  return { queue, dueCount: due.length, newCount: fresh.length, learnedCount: learned, total: cards.length, canUndo };
+  const previews: Deck['previews'] = {};
+  let nextDue: number | null = null;
+  for (const c of cards) {
+    const s = states.get(c.id) ?? null;
+    previews[c.id] = previewIntervals(s, now);
+    if (s && s.due.getTime() > now.getTime()) nextDue = Math.min(nextDue ?? Infinity, s.due.getTime());
+  }
+  return {
+    queue,
+    dueCount: due.length,
+    newCount: fresh.length,
+    learnedCount: learned,
+    total: cards.length,
+    canUndo,
+    previews,
+    nextDue: nextDue === null ? null : new Date(nextDue).toISOString(),
+  };
 }
 
 /** Grades one card and stores the new state plus a log row holding the previous state. */

@@ -9,8 +9,8 @@ export type DbTarget =
 export function resolveDatabase(env: NodeJS.ProcessEnv = process.env): DbTarget {
   const url = env.DATABASE_URL?.trim();
   if (url && /^postgres(ql)?:\/\//.test(url)) return { provider: 'postgres', url };
-  if (url && url.startsWith('file:')) return { provider: 'sqlite', file: path.resolve(url.slice(5)) };
+  if (url && url.startsWith('file:')) return { provider: 'sqlite', file: path.resolve(/*turbopackIgnore: true*/ url.slice(5)) };
   if (url) throw new Error(`DATABASE_URL must start with postgres://, postgresql:// or file: (got "${url.split(':')[0]}:...")`);
-  const dataDir = path.resolve(env.LAB_DATA_DIR || 'data');
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.LAB_DATA_DIR || 'data');
   return { provider: 'sqlite', file: path.join(dataDir, 'lab.db') };
 }
