@@ -76,7 +76,7 @@ export interface InstructionNode {
   /**
    * The arguments, split by the keyword's rule. ENV and LABEL give triples
    * (key, value, separator) with separator "=" or "" for the legacy `ENV key value` form.
-   * Empty for ONBUILD (see `sub`) and for unknown instructions.
+   * Empty for ONBUILD (see `sub`); one empty string for unknown keywords (as BuildKit does).
    */
   args: string[];
   /** ONBUILD: the trigger instruction, parsed as a node of its own. */
@@ -154,6 +154,8 @@ interface InstructionBase {
 export interface KeyValue {
   key: string;
   value: string;
+  /** Written in the legacy `ENV key value` form (no `=`); BuildKit's LegacyKeyValueFormat. */
+  noDelimiter?: boolean;
 }
 
 /** `ARG name` has no value; `ARG name=` has the empty string. */
@@ -434,6 +436,8 @@ export interface ExpandedStage {
   steps: ExpandedStep[];
   /** Image config env at the end of the stage (ENV only, no ARG values). */
   imageEnv: string[];
+  /** Build-time env at the end of the stage (ENV and ARG values): what RUN sees. */
+  stateEnv: string[];
   /** ARG keys declared in the stage (and inherited from a parent stage). */
   declaredArgs: string[];
 }
@@ -444,6 +448,8 @@ export interface Stage extends ParsedStage {
   base: StageBase;
   /** `--platform` after expansion. */
   platform?: string;
+  /** Variables the FROM line (image and --platform) used, and those it used while unset. */
+  fromVars: { used: string[]; undefined: string[] };
   dependsOn: StageDependency[];
   images: ExternalImageUse[];
   /** Expansion with an empty base-image env (stage parents' env is inherited). */
@@ -462,6 +468,8 @@ export interface BuildPlan {
   needed: number[];
   /** Stages not needed for the target: BuildKit never builds them. */
   pruned: number[];
+  /** The --build-arg values the plan was made with. */
+  buildArgs: Record<string, string>;
   /** --build-arg keys that no ARG consumed (BuildKit warns about them). */
   unusedBuildArgs: string[];
 }
@@ -469,9 +477,12 @@ export interface BuildPlan {
 export interface ExpandStageOptions {
   /** The base image's config env (`KEY=value`), for stages FROM an image. */
   baseEnv?: string[];
+  /** For a stage FROM another stage: that stage's expansion (default: the plan's). */
+  parent?: ExpandedStage;
 }
 
 export { parseDockerfile, dumpTree, dumpNode } from './parser.ts';
 export { parseInstructions, parseInstructionNode } from './instructions.ts';
-export { createBuildPlan, expandStage, DEFAULT_PATH_ENV } from './build-plan.ts';
+export { createBuildPlan, DEFAULT_PATH_ENV } from './build-plan.ts';
+export { expandStage } from './stage-expander.ts';
 export { ShellLexer, type LexerOptions, type ExpansionResult } from './shell-lexer.ts';
