@@ -16,7 +16,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-base-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function entries(blob: Buffer) {
-  const out = new Map<string, tar.Headers>();
+  const out = new Map<string, tar.Header>();
   const ex = tar.extract();
   const done = new Promise<void>((resolve, reject) => {
     ex.on('entry', (h, stream, next) => { out.set(h.name, h); stream.resume(); stream.on('end', next); });

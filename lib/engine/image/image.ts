@@ -176,6 +176,8 @@ export interface LayerRef {
 export interface PutImageInput {
   /** Its rootfs.diff_ids must equal layers' diffIds in order (checked). */
   config: ImageConfig;
+  /** The exact config bytes when they must be kept (load, pull: the image ID is their digest). */
+  configBytes?: Buffer;
   layers: LayerRef[];
   /** References to point at the image; none -> a dangling image. */
   tags?: string[];

@@ -30,9 +30,9 @@ export class LayoutImageStore implements ImageStore {
   constructor(readonly content: IndexedContentStore, private readonly metaDir?: string) {}
 
   async putImage(input: PutImageInput): Promise<Image> {
-    checkLayers(input.config, input.layers);
+    checkLayers(input.config, input.layers, { history: !input.configBytes });
     const family = input.mediaTypes ?? 'oci';
-    const configBytes = serializeConfig(input.config);
+    const configBytes = input.configBytes ?? serializeConfig(input.config);
     const cfg = await this.content.put(configBytes);
     const configDesc: Descriptor = {
       mediaType: family === 'docker' ? MediaTypes.dockerConfig : MediaTypes.ociConfig,

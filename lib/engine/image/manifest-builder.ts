@@ -60,7 +60,7 @@ export function buildManifest(
 }
 
 /** Checks a put request: diff_ids must match the layers one by one. */
-export function checkLayers(config: ImageConfig, layers: LayerRef[]): void {
+export function checkLayers(config: ImageConfig, layers: LayerRef[], opts: { history?: boolean } = {}): void {
   const ids = config.rootfs?.diff_ids ?? [];
   if (ids.length !== layers.length || ids.some((d, i) => d !== layers[i].diffId)) {
     throw new EngineError(
@@ -69,7 +69,7 @@ export function checkLayers(config: ImageConfig, layers: LayerRef[]): void {
     );
   }
   const empty = (config.history ?? []).filter((h) => !h.empty_layer).length;
-  if (config.history && config.history.length && empty !== layers.length) {
+  if (opts.history !== false && config.history && config.history.length && empty !== layers.length) {
     throw new EngineError('INVALID_INPUT', `image history has ${empty} non-empty entries for ${layers.length} layers`);
   }
 }
