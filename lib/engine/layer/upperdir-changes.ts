@@ -1,0 +1,104 @@
+// Changes of an OverlayFS step, read from its upperdir: copied-up/new entries, whiteout
+// devices (deletions) and opaque directories, which we expand into explicit whiteouts of the
+// children still visible in the lower layers (BuildKit's overlay differ does the same).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CAPABILITY_XATTR, OPAQUE_XATTR, type Change } from './layer.ts';
+import { isWhiteoutStat, parentPaths, sortNames, walkTree } from './walk.ts';
+import { OPAQUE_HEX, readXattrsRecursive } from './xattr.ts';
+
+/** The changes of one step plus what the writer needs to write them. */
+export interface ChangeSet {
+  /** Directory the changed paths are read from (upperdir or the new tree). */
+  root: string;
+  changes: Change[];
+  /** path -> hex value of security.capability, for changed paths that have one. */
+  capabilities: Map<string, string>;
+}
+
+/** A lower layer in lowerdir form, top-most first. `opaqueDirs` saves reading xattrs. */
+export interface LowerDir {
+  dir: string;
+  opaqueDirs?: Set<string>;
+}
+
+async function lstatOrNull(p: string) {
+  return fs.lstat(p).catch(() => null);
+}
+
+async function opaqueSet(lower: LowerDir): Promise<Set<string>> {
+  if (!lower.opaqueDirs) {
+    const xattrs = await readXattrsRecursive(lower.dir, `^${OPAQUE_XATTR.replace(/\./g, '\\.')}$`);
+    lower.opaqueDirs = new Set([...xattrs].filter(([, m]) => m.get(OPAQUE_XATTR) === OPAQUE_HEX).map(([p]) => p));
+  }
+  return lower.opaqueDirs;
+}
+
+/** Names visible in directory `rel` of the merged lower layers (what an opaque upper dir hides). */
+export async function lowerChildren(lowers: LowerDir[], rel: string): Promise<Set<string>> {
+  const visible = new Set<string>();
+  const hidden = new Set<string>();
+  const prefixes = rel ? [...parentPaths(rel), rel] : [];
+  for (const lower of lowers) {
+    const opaque = await opaqueSet(lower);
+    let present = true;
+    let blocksBelow = false;
+    for (const q of prefixes) {
+      const st = await lstatOrNull(path.join(lower.dir, q));
+      if (!st) {
+        present = false;
+        break;
+      }
+      if (!st.isDirectory()) {
+        present = false;
+        blocksBelow = true; // a whiteout or a file hides the path in all layers below
+        break;
+      }
+      if (opaque.has(q)) blocksBelow = true;
+    }
+    if (rel === '' && opaque.has('')) blocksBelow = true;
+    if (present) {
+      const dir = path.join(lower.dir, rel);
+      for (const name of await fs.readdir(dir)) {
+        if (hidden.has(name) || visible.has(name)) continue;
+        const st = await lstatOrNull(path.join(dir, name));
+        if (st && isWhiteoutStat(st)) hidden.add(name);
+        else visible.add(name);
+      }
+    }
+    if (blocksBelow) break;
+  }
+  return visible;
+}
+
+async function existsInLowers(lowers: LowerDir[], rel: string): Promise<boolean> {
+  for (const lower of lowers) {
+    const st = await lstatOrNull(path.join(lower.dir, rel));
+    if (st) return !isWhiteoutStat(st);
+  }
+  return false;
+}
+
+/** Lists what a step changed, from its upperdir and the lowerdirs it was mounted on (top first). */
+export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promise<ChangeSet> {
+  const xattrs = await readXattrsRecursive(upper, `^(${OPAQUE_XATTR.replace(/\./g, '\\.')}|${CAPABILITY_XATTR.replace(/\./g, '\\.')})$`);
+  const changes: Change[] = [];
+  const capabilities = new Map<string, string>();
+  for await (const { rel, st } of walkTree(upper)) {
+    if (isWhiteoutStat(st)) {
+      changes.push({ kind: 'delete', path: rel });
+      continue;
+    }
+    const attrs = xattrs.get(rel);
+    const cap = attrs?.get(CAPABILITY_XATTR);
+    if (cap) capabilities.set(rel, cap);
+    changes.push({ kind: (await existsInLowers(lowers, rel)) ? 'modify' : 'add', path: rel });
+    if (st.isDirectory() && attrs?.get(OPAQUE_XATTR) === OPAQUE_HEX) {
+      const inUpper = new Set(await fs.readdir(path.join(upper, rel)));
+      for (const name of sortNames([...(await lowerChildren(lowers, rel))])) {
+        if (!inUpper.has(name)) changes.push({ kind: 'delete', path: `${rel}/${name}` });
+      }
+    }
+  }
+  return { root: upper, changes, capabilities };
+}
