@@ -18,6 +18,13 @@ const cases: Case[] = [
     good: 'FROM alpine:3.20\nENTRYPOINT ["my-program", "start"]\nFROM alpine:3.20 AS b\nSHELL ["/bin/bash", "-c"]\nCMD echo hello\n',
   },
   {
+    rule: 'UndefinedVar',
+    bad: 'FROM alpine:3.20\nENV PATH=$PAHT:/app/bin\n',
+    line: 2,
+    message: /Usage of undefined variable '\$PAHT' \(did you mean \$PATH\?\)/,
+    good: 'FROM alpine:3.20 AS base\nARG foo\nENV PATH=$PATH:/app/bin X=1\nCOPY $foo .\nRUN echo $NOT_CHECKED_IN_RUN\nFROM base\nWORKDIR /$X\n',
+  },
+  {
     rule: 'SecretsUsedInArgOrEnv',
     bad: 'FROM alpine:3.20\nARG GITHUB_TOKEN\n',
     line: 2,

@@ -134,7 +134,7 @@ export function undefinedVar(view: DockerfileView): RawFinding[] {
   }
   const out: RawFinding[] = [];
   for (const stage of plan.stages) {
-    const known = new Set<string>(stage.expanded.declaredArgs);
+    const known = new Set<string>(['PATH', ...stage.expanded.declaredArgs]); // PATH: BuildKit's default env
     for (const step of stage.expanded.steps) {
       for (const name of step.undefinedVars) {
         const candidates = new Set([...known, ...step.env.map((e) => e.slice(0, e.indexOf('=')))]);
