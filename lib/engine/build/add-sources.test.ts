@@ -43,7 +43,11 @@ afterAll(async () => {
 
 async function hostile(name: string, entries: { name: string; type?: 'file' | 'symlink' | 'link'; linkname?: string; data?: string }[]): Promise<string> {
   const pack = tar.pack();
-  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644 }, e.data ?? (e.type && e.type !== 'file' ? undefined : ''));
+  for (const e of entries) {
+    const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644 } as const;
+    if (e.type && e.type !== 'file') pack.entry(header);
+    else pack.entry(header, e.data ?? '');
+  }
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const c of pack) chunks.push(c as Buffer);

@@ -1,0 +1,130 @@
+// RUN: the command through the executor (runc) on a snapshot of the parent's layers.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { EngineError, ErrorCodes } from '../errors.ts';
+import type { RunInstruction, RunMount as DockerfileMount } from '../dockerfile/index.ts';
+import type { Executor, RunMount } from '../executor/executor.ts';
+import { createdBy } from '../image/config-builder.ts';
+import type { StepInputs } from '../build-cache/cache.ts';
+import type { StageState } from './stage-state.ts';
+import { argValues, runEnv } from './stage-state.ts';
+
+/** argv of a RUN: exec form verbatim, shell form through SHELL; heredocs like BuildKit. */
+export function runArgv(ins: RunInstruction, shell: string[]): string[] {
+  if (!ins.shellForm) return ins.command;
+  const text = ins.command.join(' ');
+  if (ins.files.length === 1 && /^\s*<<-?\s*(['"]?)[A-Za-z0-9_.-]+\1\s*$/.test(text)) {
+    // `RUN <<EOF` alone: the body is the script.
+    return [...shell, ins.files[0].data];
+  }
+  if (ins.files.length > 0) {
+    // `RUN cat <<EOF > f`: the shell reads the heredoc itself.
+    return [...shell, text + '\n' + ins.files.map((f) => `${f.data}${f.data.endsWith('\n') || f.data === '' ? '' : '\n'}${f.name}\n`).join('')];
+  }
+  return [...shell, text];
+}
+
+/** A run mount whose source the caller must provide (bind from a stage, image or the context). */
+export type MountSource = (m: DockerfileMount) => Promise<{ hostPath: string; identity: string }>;
+
+export type PreparedRun = {
+  argv: string[];
+  inputs: StepInputs;
+  createdBy: string;
+  mounts: RunMount[];
+};
+
+export async function prepareRun(ins: RunInstruction, state: StageState, resolveBind: MountSource): Promise<PreparedRun> {
+  const argv = runArgv(ins, state.shell);
+  const args = argValues(state);
+  const mounts: RunMount[] = [];
+  const described: string[] = [];
+  for (const m of ins.mounts) {
+    const where = (t?: string) => {
+      if (!t) throw new EngineError(ErrorCodes.INVALID_FLAG, `RUN --mount=${m.raw}: target is required`, { range: ins.range });
+      return path.posix.resolve(state.config.config?.WorkingDir || '/', t);
+    };
+    switch (m.type) {
+      case 'cache': {
+        const target = where(m.target);
+        mounts.push({ type: 'cache', target, id: m.id ?? target, sharing: m.sharing, readonly: m.readOnly, mode: m.mode, uid: m.uid, gid: m.gid });
+        described.push(`cache ${m.id ?? target} ${target} ${m.sharing ?? 'shared'}${m.readOnly ? ' ro' : ''}`);
+        break;
+      }
+      case 'tmpfs': {
+        const target = where(m.target);
+        mounts.push({ type: 'tmpfs', target, size: m.size });
+        described.push(`tmpfs ${target} ${m.size ?? ''}`);
+        break;
+      }
+      case 'secret': {
+        const id = m.id ?? (m.target ? path.posix.basename(m.target) : undefined);
+        if (!id) throw new EngineError(ErrorCodes.INVALID_FLAG, `RUN --mount=${m.raw}: a secret needs id= or target=`, { range: ins.range });
+        mounts.push({ type: 'secret', id, target: m.target, required: m.required, mode: m.mode, uid: m.uid, gid: m.gid });
+        // The secret's id and target enter the cache key, never its contents.
+        described.push(`secret ${id} ${m.target ?? `/run/secrets/${id}`}`);
+        break;
+      }
+      case 'bind': {
+        const target = where(m.target);
+        const src = await resolveBind(m);
+        mounts.push({ type: 'bind', target, source: src.hostPath, readonly: m.readOnly });
+        described.push(`bind ${src.identity} ${target}${m.readOnly ? '' : ' rw'}`);
+        break;
+      }
+      default:
+        throw new EngineError(ErrorCodes.INVALID_FLAG, `RUN --mount=type=${m.type} is not supported by this builder (use cache, secret, tmpfs or bind)`, { range: ins.range });
+    }
+  }
+  const cfg = state.config.config ?? {};
+  const inputs: StepInputs = {
+    kind: 'run',
+    text: `RUN ${JSON.stringify(argv)}`,
+    env: [...runEnv(state)].sort(),
+    args: Object.fromEntries(args),
+    user: cfg.User ?? '',
+    workdir: cfg.WorkingDir || '/',
+    shell: state.shell,
+    mounts: described,
+    extra: { network: ins.network ?? 'default', security: ins.security ?? 'sandbox' },
+  };
+  return { argv, inputs, createdBy: createdBy.run(argv, args), mounts };
+}
+
+/** Reads --secret files (id -> path) for the executor. */
+export async function loadSecrets(secrets: Record<string, string> | undefined, wanted: RunMount[]): Promise<Record<string, Buffer>> {
+  const out: Record<string, Buffer> = {};
+  for (const m of wanted) {
+    if (m.type !== 'secret' || !secrets?.[m.id]) continue;
+    try {
+      out[m.id] = await fs.readFile(secrets[m.id]);
+    } catch (err) {
+      throw new EngineError(ErrorCodes.NOT_FOUND, `secret ${m.id}: cannot read ${secrets[m.id]}: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+export async function executeRun(executor: Executor, rootfs: string, upperdir: string, run: PreparedRun, state: StageState, opts: {
+  secrets: Record<string, Buffer>;
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+  signal?: AbortSignal;
+  network?: string;
+}): Promise<void> {
+  if (opts.network === 'host') throw new EngineError(ErrorCodes.INVALID_FLAG, 'RUN --network=host is not allowed: build steps have no network');
+  const cfg = state.config.config ?? {};
+  await executor.run({
+    rootfs,
+    args: run.argv,
+    env: runEnv(state),
+    cwd: cfg.WorkingDir || '/',
+    user: cfg.User || undefined,
+    mounts: run.mounts,
+    secrets: opts.secrets,
+    writableDir: upperdir,
+    onStdout: (l) => opts.onLine('stdout', l),
+    onStderr: (l) => opts.onLine('stderr', l),
+    signal: opts.signal,
+    displayCommand: run.argv.join(' '),
+  });
+}

@@ -1,0 +1,236 @@
+// Runs the steps of one stage in order: FROM, then metadata steps (config only) and
+// filesystem steps (RUN, COPY, ADD, WORKDIR) through the cache.
+import fs from 'node:fs/promises';
+import { EngineError, ErrorCodes } from '../errors.ts';
+import type { BuildPlan, Instruction, RunMount as DockerfileMount, Stage } from '../dockerfile/index.ts';
+import { expandStage } from '../dockerfile/index.ts';
+import type { Executor } from '../executor/executor.ts';
+import { mkdirAllInRoot, resolveInRoot } from '../executor/scoped-path.ts';
+import { resolveUser } from '../executor/user-resolver.ts';
+import { createdBy, newImageConfig } from '../image/config-builder.ts';
+import type { Image, ImageStore } from '../image/image.ts';
+import type { BuildContext } from '../build-context/index.ts';
+import { checksumFiles } from '../build-cache/source-checksum.ts';
+import { filesDigest } from '../build-cache/cache-key.ts';
+import type { ActiveSnapshot } from '../snapshot/snapshotter.ts';
+import type { Progress } from '../progress/progress.ts';
+import type { StepPosition } from '../progress/events.ts';
+import type { StepSummary } from './build.ts';
+import { runFsStep, asStepError, type StepContext } from './fs-step.ts';
+import { applyMetadata, METADATA_KINDS, workdirPath } from './metadata-steps.ts';
+import { executeRun, loadSecrets, prepareRun } from './run-step.ts';
+import { prepareCopy } from './copy-step.ts';
+import { matchSource, walkMatches, type SourceRoot } from './copy-sources.ts';
+import { DEFAULT_SHELL, snapshotParents, type StageState } from './stage-state.ts';
+
+export type StageResult = { state: StageState; expanded: ReturnType<typeof expandStage>; image?: Image };
+
+export type StageEnv = {
+  plan: BuildPlan;
+  step: StepContext;
+  progress: Progress;
+  images: ImageStore;
+  executor?: Executor;
+  context: () => Promise<BuildContext>;
+  secrets?: Record<string, string>;
+  /** Resolves an image by reference (FROM, COPY --from=image). */
+  resolveImage(ref: string): Promise<Image>;
+  /** The result of another stage (waits for it). */
+  stage(index: number): Promise<StageResult>;
+  /** Classic Step N/M numbering: first global index of each stage, and the total. */
+  globalStart: Map<number, number>;
+  globalTotal: number;
+  summaries: StepSummary[];
+  signal: AbortSignal;
+  /** --no-cache-filter stage names/indexes. */
+  noCacheFilter?: string[];
+};
+
+const FS_KINDS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
+
+function stagePrefix(plan: BuildPlan, stage: Stage): string {
+  return plan.stages.length > 1 ? `${stage.name ?? `stage-${stage.index}`} ` : '';
+}
+
+/** The instruction as the user wrote it, on one line (what progress shows). */
+function shown(ins: Instruction): string {
+  return ins.original.replace(/\s+/g, ' ').trim();
+}
+
+/** A stage by name or index (COPY --from, RUN --mount from=), else undefined (an image). */
+export function stageRef(plan: BuildPlan, ref: string, before: number): number | undefined {
+  const lower = ref.toLowerCase();
+  const byName = plan.stages.find((s) => s.name === lower && s.index < before);
+  if (byName) return byName.index;
+  if (/^\d+$/.test(ref) && Number(ref) < before) return Number(ref);
+  return undefined;
+}
+
+export async function runStage(env: StageEnv, index: number): Promise<StageResult> {
+  const { plan, progress } = env;
+  const stage = plan.stages[index];
+  const prefix = stagePrefix(plan, stage);
+  const fsTotal = 1 + stage.instructions.filter((i) => FS_KINDS.has(i.kind)).length;
+  let fsIndex = 1;
+  let globalIndex = env.globalStart.get(index) ?? 1;
+  const position = (i: number, total: number): StepPosition => ({ stage: index, stageName: stage.name, index: i, total, globalIndex, globalTotal: env.globalTotal });
+
+  // FROM
+  const fromVertex = progress.vertex(`[${prefix}${fsIndex}/${fsTotal}] FROM ${stage.baseName}`, { step: position(1, fsTotal), instruction: shown(stage.from), range: stage.from.range });
+  let state: StageState;
+  let expanded;
+  let image: Image | undefined;
+  try {
+    if (stage.base.kind === 'stage') {
+      const parent = await env.stage(stage.base.index);
+      state = { ...structuredClone(parent.state), rebuilt: parent.state.rebuilt };
+      expanded = expandStage(plan, index, { parent: parent.expanded });
+      fromVertex.done({ resultId: state.key });
+    } else if (stage.base.kind === 'image') {
+      image = await env.resolveImage(stage.base.ref);
+      expanded = expandStage(plan, index, { baseEnv: image.config.config?.Env ?? [] });
+      const config = newImageConfig(image.config);
+      state = emptyState(config, `from:${image.target.digest}`);
+      state.layers = image.manifest.layers.map((d, i) => ({ descriptor: d, diffId: image!.config.rootfs.diff_ids[i] }));
+      state.shell = config.config?.Shell ?? DEFAULT_SHELL;
+      fromVertex.done({ resultId: image.id });
+    } else {
+      expanded = expandStage(plan, index, {});
+      state = emptyState(newImageConfig(undefined), 'scratch');
+      fromVertex.done();
+    }
+  } catch (err) {
+    const e = asStepError(err, stage.from.range, env.step.dockerfile);
+    fromVertex.error(e.code, e.message, e.range);
+    throw e;
+  }
+  if (stage.base.kind !== 'stage') {
+    state.env = [...(state.config.config?.Env ?? [])];
+    if (!state.env.some((e) => e.startsWith('PATH='))) state.env.unshift(`PATH=${expanded.imageEnv.find((e) => e.startsWith('PATH='))?.slice(5) ?? ''}`);
+  }
+  // A stage built on another keeps its ARGs in scope; a fresh base starts with none.
+  if (stage.base.kind !== 'stage') state.args = [];
+
+  const stageCtx: StepContext = { ...env.step };
+  const filtered = env.step.noCache ? undefined : matchesFilter(env, stage);
+  if (filtered) {
+    stageCtx.noCache = true;
+    stageCtx.filterName = filtered;
+  }
+
+  for (let j = 0; j < expanded.steps.length; j++) {
+    if (env.signal.aborted) throw new EngineError(ErrorCodes.RUN_FAILED, 'build cancelled');
+    const { instruction: ins, env: envAfter } = expanded.steps[j];
+    globalIndex++;
+    if (METADATA_KINDS.has(ins.kind)) {
+      applyMetadata(state, ins, stageCtx.created);
+      state.env = envAfter;
+      progress.emit({ type: 'step.metadata', step: position(fsIndex, fsTotal), instruction: shown(ins), range: ins.range, resultId: state.key });
+      continue;
+    }
+    fsIndex++;
+    const vertex = progress.vertex(`[${prefix}${fsIndex}/${fsTotal}] ${shown(ins)}`, { step: position(fsIndex, fsTotal), instruction: shown(ins), range: ins.range });
+    const base = { vertex, stage: { index, name: stage.name }, index: j + 2, keyword: ins.kind, instruction: shown(ins), line: ins.range };
+    const views: ActiveSnapshot[] = [];
+    try {
+      if (ins.kind === 'WORKDIR') {
+        const dir = workdirPath(state, ins.path);
+        (state.config.config ??= {}).WorkingDir = dir;
+        const user = state.config.config.User;
+        env.summaries.push(
+          await runFsStep(stageCtx, state, {
+            ...base,
+            inputs: { kind: 'workdir', text: `WORKDIR ${dir}`, user: user ?? '' },
+            createdBy: (made) => createdBy.workdir(dir, made),
+            run: async (snap) => {
+              const owner = user ? await resolveUser(snap.rootfs, user) : { uid: 0, gid: 0 };
+              await mkdirAllInRoot(snap.rootfs, dir, 0o755, owner.uid, owner.gid);
+            },
+          }),
+        );
+      } else if (ins.kind === 'RUN') {
+        const executor = env.executor;
+        if (!executor) throw new EngineError(ErrorCodes.UNAVAILABLE, 'RUN needs the runc executor, which is not available on this machine (run as root with runc installed)');
+        const run = await prepareRun(ins, state, (m) => bindSource(env, index, m, views));
+        const secrets = await loadSecrets(env.secrets, run.mounts);
+        env.summaries.push(
+          await runFsStep(stageCtx, state, {
+            ...base,
+            inputs: run.inputs,
+            createdBy: run.createdBy,
+            run: (snap) => executeRun(executor, snap.rootfs, snap.upperdir, run, state, { secrets, onLine: (s, l) => vertex.log(s, l), signal: env.signal, network: ins.network }),
+          }),
+        );
+      } else if (ins.kind === 'COPY' || ins.kind === 'ADD') {
+        const from = ins.kind === 'COPY' ? ins.from : undefined;
+        const src = from === undefined ? ({ kind: 'context', ctx: await env.context() } as SourceRoot) : await sourceRoot(env, index, from, views);
+        const copy = await prepareCopy(ins, state, src, { signal: env.signal });
+        env.summaries.push(
+          await runFsStep(stageCtx, state, { ...base, inputs: copy.inputs, createdBy: copy.createdBy, independent: ins.link, run: copy.apply }),
+        );
+      } else {
+        throw new EngineError(ErrorCodes.UNKNOWN_INSTRUCTION, `${ins.kind} cannot be built here`, { range: ins.range });
+      }
+    } catch (err) {
+      const e = asStepError(err, ins.range, env.step.dockerfile);
+      vertex.error(e.code, e.message, e.range);
+      throw e;
+    } finally {
+      for (const v of views) await v.release();
+    }
+    state.env = envAfter;
+  }
+  return { state, expanded, image };
+}
+
+function emptyState(config: StageState['config'], key: string): StageState {
+  return { config, layers: [], key, rebuilt: false, args: [], env: [], shell: config.config?.Shell ?? DEFAULT_SHELL, cmdSet: false };
+}
+
+function matchesFilter(env: StageEnv, stage: Stage): string | undefined {
+  const list = env.noCacheFilter ?? [];
+  return list.find((f) => f.toLowerCase() === stage.name || f === String(stage.index));
+}
+
+/** A read-only view of another stage's or an image's rootfs (released after the step). */
+async function view(env: StageEnv, current: number, from: string, views: ActiveSnapshot[]): Promise<{ root: string; identity: string; name: string }> {
+  const idx = stageRef(env.plan, from, current);
+  let layers;
+  let identity: string;
+  let name: string;
+  if (idx !== undefined) {
+    const r = await env.stage(idx);
+    layers = r.state.layers;
+    identity = `stage:${r.state.key}`;
+    name = `stage ${env.plan.stages[idx].name ?? idx}`;
+  } else {
+    const img = await env.resolveImage(from);
+    layers = img.manifest.layers.map((d, i) => ({ descriptor: d, diffId: img.config.rootfs.diff_ids[i] }));
+    identity = `image:${img.id}`;
+    name = `image ${from}`;
+  }
+  const snap = await env.step.snapshotter.prepare({ parents: snapshotParents(layers), label: `view of ${name}` });
+  views.push(snap);
+  return { root: snap.rootfs, identity, name };
+}
+
+async function sourceRoot(env: StageEnv, current: number, from: string, views: ActiveSnapshot[]): Promise<SourceRoot> {
+  const v = await view(env, current, from, views);
+  return { kind: 'rootfs', root: v.root, name: v.name };
+}
+
+async function bindSource(env: StageEnv, current: number, m: DockerfileMount, views: ActiveSnapshot[]): Promise<{ hostPath: string; identity: string }> {
+  const source = m.source ?? '/';
+  if (m.from !== undefined) {
+    const v = await view(env, current, m.from, views);
+    return { hostPath: await resolveInRoot(v.root, source), identity: `${v.identity}:${source}` };
+  }
+  const ctx = await env.context();
+  const root: SourceRoot = { kind: 'context', ctx };
+  const matches = await matchSource(root, source, { instruction: 'RUN --mount=type=bind' });
+  const entries = await walkMatches(root, matches, []);
+  const sums = await checksumFiles(entries.map((e) => ({ rel: e.rel, abs: e.abs })), { resetOwner: true });
+  await fs.access(matches[0].abs);
+  return { hostPath: matches[0].abs, identity: `context:${source}:${filesDigest(sums)}` };
+}
+
