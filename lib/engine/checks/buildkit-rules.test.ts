@@ -66,6 +66,12 @@ const cases: Case[] = [
     good: 'FROM alpine:3.20 AS base\nWORKDIR /usr/src\nWORKDIR app\nFROM base\nWORKDIR sub\n',
   },
   {
+    rule: 'WorkdirRelativePath', // only the first WORKDIR of a stage is checked
+    bad: 'FROM alpine:3.20\nWORKDIR app\nWORKDIR more\n',
+    line: 2,
+    good: 'FROM alpine:3.20\nWORKDIR /app\nWORKDIR more\n',
+  },
+  {
     rule: 'MaintainerDeprecated',
     bad: 'FROM alpine:3.20\nMAINTAINER me@example.com\n',
     line: 2,
@@ -92,11 +98,18 @@ const cases: Case[] = [
     good: 'FROM --platform=$BUILDPLATFORM alpine:3.20\n',
   },
   {
+    rule: 'FromPlatformFlagConstDisallowed',
+    bad: 'FROM --platform=linux/amd64 alpine:3.20 AS build\n',
+    line: 1,
+    message: /should not use constant value "linux\/amd64"/,
+    good: 'FROM --platform=linux/amd64 alpine:3.20 AS build-amd64\nFROM --platform=$BUILDPLATFORM alpine:3.20\n',
+  },
+  {
     rule: 'ConsistentInstructionCasing',
     bad: 'FROM alpine:3.20\nRUN echo a\nrun echo b\nCMD ["sh"]\n',
     line: 3,
     message: /Command 'run' should match the case of the command majority \(uppercase\)/,
-    good: 'from alpine:3.20\nrun echo a\ncmd ["sh"]\n',
+    good: 'ARG V=1\nfrom alpine:3.20\nrun echo a\ncmd ["sh"]\n', // meta ARGs are not counted
   },
   {
     rule: 'MultipleInstructionsDisallowed',
@@ -134,4 +147,25 @@ describe('BuildKit rules', () => {
       expect(await findings(c.good, c.rule)).toEqual([]);
     });
   }
+});
+
+describe('BuildKit rule details', () => {
+  it('WorkdirRelativePath reports only the first WORKDIR of a stage', async () => {
+    const found = await findings('FROM alpine:3.20\nWORKDIR app\nWORKDIR more\n', 'WorkdirRelativePath');
+    expect(found.map((f) => f.range.start)).toEqual([2]);
+  });
+
+  it('MultipleInstructionsDisallowed points at every ignored instruction, not the last', async () => {
+    const found = await findings('FROM alpine:3.20\nCMD ["a"]\nCMD ["b"]\nCMD ["c"]\n', 'MultipleInstructionsDisallowed');
+    expect(found.map((f) => f.range.start)).toEqual([2, 3]);
+  });
+
+  it('JSONArgsRecommended respects a SHELL set in the parent stage', async () => {
+    const text = 'FROM alpine:3.20 AS base\nSHELL ["/bin/ash", "-c"]\nFROM base\nCMD echo hi\n';
+    expect(await findings(text, 'JSONArgsRecommended')).toEqual([]);
+  });
+
+  it('InvalidDefaultArgInFrom also catches an upper-case image name', async () => {
+    expect(await findings('FROM Alpine:3.20\n', 'InvalidDefaultArgInFrom')).toHaveLength(1);
+  });
 });

@@ -29,6 +29,8 @@ export const RULES: RuleInfo[] = [
     explanation: 'With no --build-arg given, the ARG default must still produce a valid image name, otherwise the build fails for anyone using defaults.' },
   { name: 'RedundantTargetPlatform', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('redundant-target-platform'),
     explanation: 'Stages already build for $TARGETPLATFORM by default, so --platform=$TARGETPLATFORM adds nothing.' },
+  { name: 'FromPlatformFlagConstDisallowed', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('from-platform-flag-const-disallowed'),
+    explanation: 'A fixed --platform value forces one architecture even in multi-platform builds; use $BUILDPLATFORM or $TARGETPLATFORM, or name the stage after the platform.' },
   { name: 'CopyIgnoredFile', severity: 'warning', step: 'build-context', origin: 'buildkit', url: bk('copy-ignored-file'), needsContext: true,
     explanation: '.dockerignore removes this path from the build context before the builder sees it, so COPY/ADD cannot find it.' },
   { name: 'ConsistentInstructionCasing', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('consistent-instruction-casing'),

@@ -28,6 +28,7 @@ const RULE_FUNCTIONS: RuleFn[] = [
   vars.undefinedArgInFrom,
   vars.invalidDefaultArgInFrom,
   vars.redundantTargetPlatform,
+  vars.fromPlatformFlagConst,
   vars.secretsUsedInArgOrEnv,
   vars.workdirRelativePath,
   vars.undefinedVar,

@@ -8,15 +8,17 @@ const isUpper = (s: string) => s === s.toUpperCase();
 
 /** ConsistentInstructionCasing: every keyword in the case of the majority. */
 export function consistentInstructionCasing(view: DockerfileView): RawFinding[] {
+  // BuildKit looks at stages only: FROM lines and what follows them, not the meta ARGs.
+  const nodes = view.stages.flatMap((s) => [s.from.node, ...s.nodes]);
   let lower = 0;
   let upper = 0;
-  for (const n of view.nodes) {
+  for (const n of nodes) {
     if (isLower(n.keyword)) lower++;
     else if (isUpper(n.keyword)) upper++;
   }
   const majorityLower = lower > upper;
   const out: RawFinding[] = [];
-  for (const n of view.nodes) {
+  for (const n of nodes) {
     const wrong = majorityLower ? !isLower(n.keyword) : !isUpper(n.keyword);
     if (wrong) {
       out.push({

@@ -48,19 +48,18 @@ export function isValidImageReference(ref: string): boolean {
   return ref.length <= 255 && REFERENCE.test(ref);
 }
 
-/** InvalidDefaultArgInFrom: with ARG defaults only, the FROM image must still be valid. */
+/** InvalidDefaultArgInFrom: with ARG defaults only, every FROM image must still be valid. */
 export function invalidDefaultArgInFrom(view: DockerfileView): RawFinding[] {
   const { env } = metaArgEnv(view);
   for (const [k, v] of Object.entries(PLATFORM_VALUES)) if (!env.has(k)) env.set(k, v);
   const out: RawFinding[] = [];
   for (const s of view.stages) {
     const image = s.from.image;
-    if (!image.includes('$')) continue;
     let expanded: string;
     try {
       expanded = view.lexer.processWord(image, env);
     } catch {
-      expanded = '';
+      continue; // an expansion error is reported by the build itself
     }
     if (expanded === '' || !isValidImageReference(expanded)) {
       out.push({ rule: 'InvalidDefaultArgInFrom', range: rangeOf(s.from.node), message: `Default value for ARG ${image} results in empty or invalid base image name` });
@@ -69,14 +68,37 @@ export function invalidDefaultArgInFrom(view: DockerfileView): RawFinding[] {
   return out;
 }
 
-/** RedundantTargetPlatform: `FROM --platform=$TARGETPLATFORM`. */
+/** RedundantTargetPlatform: `--platform` that expands to exactly $TARGETPLATFORM. */
 export function redundantTargetPlatform(view: DockerfileView): RawFinding[] {
+  const env = new Map(Object.entries(PLATFORM_VALUES));
   const out: RawFinding[] = [];
   for (const s of view.stages) {
-    const p = s.from.platform?.trim();
-    if (p === '$TARGETPLATFORM' || p === '${TARGETPLATFORM}') {
-      out.push({ rule: 'RedundantTargetPlatform', range: rangeOf(s.from.node), message: `Setting platform to predefined ${p} in FROM is redundant as this is the default behavior` });
+    if (s.from.platform === undefined) continue;
+    let r;
+    try {
+      r = view.lexer.process(s.from.platform, env);
+    } catch {
+      continue;
     }
+    if (r.matched.size === 1 && r.matched.has('TARGETPLATFORM') && r.unmatched.size === 0 && r.result === env.get('TARGETPLATFORM')) {
+      out.push({ rule: 'RedundantTargetPlatform', range: rangeOf(s.from.node), message: `Setting platform to predefined ${s.from.platform} in FROM is redundant as this is the default behavior` });
+    }
+  }
+  return out;
+}
+
+/** FromPlatformFlagConstDisallowed: `--platform=linux/amd64` written as a constant. */
+export function fromPlatformFlagConst(view: DockerfileView): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const s of view.stages) {
+    const p = s.from.platform;
+    if (p === undefined || p.includes('$')) continue;
+    const m = /^([a-z0-9_-]+)(?:\/([a-z0-9_-]+))?(?:\/([a-z0-9_-]+))?$/i.exec(p);
+    if (!m) continue;
+    const [, os, arch = ''] = m;
+    const name = s.from.name ?? '';
+    if (name.includes(os) || (arch && name.includes(arch))) continue;
+    out.push({ rule: 'FromPlatformFlagConstDisallowed', range: rangeOf(s.from.node), message: `FROM --platform flag should not use constant value "${p}"` });
   }
   return out;
 }
@@ -103,20 +125,25 @@ export function secretsUsedInArgOrEnv(view: DockerfileView): RawFinding[] {
   return out;
 }
 
-/** WorkdirRelativePath: a relative WORKDIR before any absolute one in the stage. */
+/**
+ * WorkdirRelativePath: the first WORKDIR of a stage is relative (later ones are fixed by
+ * fixing the first). A WORKDIR in the parent stage counts as set.
+ */
 export function workdirRelativePath(view: DockerfileView): RawFinding[] {
   const out: RawFinding[] = [];
-  const absSet = new Map<number, boolean>();
+  const workdirSet = new Map<number, boolean>();
   for (const s of view.stages) {
     const parent = [...view.stages].reverse().find((p) => p.index < s.index && p.from.name?.toLowerCase() === s.from.image.toLowerCase());
-    let set = parent ? (absSet.get(parent.index) ?? false) : false;
+    let set = parent ? (workdirSet.get(parent.index) ?? false) : false;
     for (const n of s.nodes) {
       if (kw(n) !== 'workdir') continue;
       const p = n.args[0] ?? '';
-      if (p.startsWith('/') || p.startsWith('$')) set = true;
-      else if (!set) out.push({ rule: 'WorkdirRelativePath', range: rangeOf(n), message: `Relative workdir "${p}" can have unexpected results if the base image changes` });
+      if (!set && !p.startsWith('/') && !p.startsWith('$')) {
+        out.push({ rule: 'WorkdirRelativePath', range: rangeOf(n), message: `Relative workdir "${p}" can have unexpected results if the base image changes` });
+      }
+      set = true;
     }
-    absSet.set(s.index, set);
+    workdirSet.set(s.index, set);
   }
   return out;
 }
