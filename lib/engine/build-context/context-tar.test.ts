@@ -34,10 +34,14 @@ describe('context tar', () => {
     fs.writeFileSync(path.join(src, 'big.bin'), Buffer.alloc(200_000, 7));
     fs.writeFileSync(path.join(src, '.dockerignore'), 'node_modules\n');
     fs.symlinkSync('bin/run.sh', path.join(src, 'run'));
+    const deep = path.join('very-long-directory-name-'.repeat(3), 'ünïcödé-file-name-that-is-long-'.repeat(3) + '.txt');
+    fs.mkdirSync(path.join(src, path.dirname(deep)), { recursive: true });
+    fs.writeFileSync(path.join(src, deep), 'deep');
     const ctx = await openContext(src);
     const dest = path.join(tmp, 'dest');
     const res = await unpackContext(ctx.tar(), dest);
-    expect(res).toMatchObject({ files: 3, dirs: 1, symlinks: 1 });
+    expect(res).toMatchObject({ files: 4, dirs: 2, symlinks: 1 });
+    expect(fs.readFileSync(path.join(dest, deep), 'utf8')).toBe('deep');
     expect(fs.readFileSync(path.join(dest, 'bin/run.sh'), 'utf8')).toBe('#!/bin/sh\necho hi\n');
     expect(fs.statSync(path.join(dest, 'bin/run.sh')).mode & 0o777).toBe(0o755);
     expect(fs.readlinkSync(path.join(dest, 'run'))).toBe('bin/run.sh');
