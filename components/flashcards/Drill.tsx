@@ -3,7 +3,7 @@
 // and returns the fresh deck); practice mode walks every card and never calls the server.
 // Keys: Space/Enter reveal, 1-4 grade, u or Ctrl+Z undo, p toggles practice.
 import Link from 'next/link';
-import { useCallback, useEffect, useState, useTransition } from 'react';
+import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
 import { gradeAction, undoAction } from '@/app/flashcards/actions.ts';
 import type { Deck } from '@/lib/flashcards/reviews.ts';
 
@@ -77,8 +77,8 @@ export function Drill({ cards, initialDeck }: { cards: CardView[]; initialDeck: 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       const t = e.target as HTMLElement;
-      if (t.closest('input, textarea, select, [contenteditable="true"]')) return;
-      const onControl = !!t.closest('button, a, summary');
+      if (t.closest('input:not([type="checkbox"]), textarea, select, [contenteditable="true"]')) return;
+      const onControl = !!t.closest('button, a, summary, input');
       if ((e.key === 'z' || e.key === 'Z') && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         return undo();
@@ -95,8 +95,11 @@ export function Drill({ cards, initialDeck }: { cards: CardView[]; initialDeck: 
     return () => window.removeEventListener('keydown', onKey);
   }, [grade, undo, revealed, card]);
 
+  const cardRef = useRef<HTMLDivElement>(null);
   const togglePractice = () => {
     setPractice((p) => !p);
+    // Back to the card, so Space reveals instead of toggling the checkbox again.
+    requestAnimationFrame(() => cardRef.current?.focus());
     setRevealed(false);
     setPracticeHistory([]);
     setMessage(null);
@@ -115,7 +118,14 @@ export function Drill({ cards, initialDeck }: { cards: CardView[]; initialDeck: 
       </div>
 
       {card ? (
-        <div className="rounded-xl border border-[var(--border)] bg-[var(--bg-soft)] p-6" data-testid="card" data-card-id={card.id}>
+        <div
+          ref={cardRef}
+          tabIndex={-1}
+          aria-label="Flashcard"
+          className="rounded-xl border border-[var(--border)] bg-[var(--bg-soft)] p-6"
+          data-testid="card"
+          data-card-id={card.id}
+        >
           <p className="mb-3 text-xs uppercase tracking-wide text-[var(--muted)]">
             {practice ? 'Practice' : deck.queue[0]?.isNew ? 'New card' : 'Review'} ·{' '}
             <Link href={`/lesson/${card.step}`} className="underline" data-testid="card-step-link">

@@ -8,9 +8,13 @@ export function Header({ user, title }: { user: SessionUser | null; title: strin
   return (
     <header className="border-b border-[var(--border)] bg-[var(--bg-soft)]">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-        <Link href="/" className="font-bold tracking-tight">
-          <span aria-hidden="true">🐳 </span>
-          {title.replace(/`/g, '')}
+        <Link href="/" className="flex items-center gap-2 font-bold tracking-tight" title={title.replace(/`/g, '')}>
+          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-sky-600">
+            <rect x="3" y="13" width="18" height="7" rx="1.5" fill="currentColor" opacity="0.35" />
+            <rect x="5" y="8" width="14" height="5" rx="1.5" fill="currentColor" opacity="0.6" />
+            <rect x="7" y="4" width="10" height="4" rx="1.5" fill="currentColor" />
+          </svg>
+          docker build lab
         </Link>
         <nav aria-label="Main" className="flex-1">
           <ul className="flex flex-wrap gap-4 text-sm">
@@ -26,7 +30,7 @@ export function Header({ user, title }: { user: SessionUser | null; title: strin
         <div className="flex items-center gap-3 text-sm">
           {user ? (
             <>
-              <span className="text-[var(--muted)]" data-testid="whoami">
+              <span className="max-w-[16rem] truncate text-[var(--muted)]" data-testid="whoami">
                 {user.email}
                 {user.role === 'instructor' ? ' (instructor)' : ''}
               </span>

@@ -1,0 +1,14 @@
+// Runs before routing. A path that is not valid percent-encoded UTF-8 (e.g. /lesson/%ff) names
+// nothing we have: answer 404 here instead of letting route-param decoding fail with a 500.
+import { NextResponse, type NextRequest } from 'next/server';
+
+export function proxy(req: NextRequest) {
+  try {
+    decodeURIComponent(req.nextUrl.pathname);
+  } catch {
+    return new NextResponse('Not found: that address is not valid.', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  return NextResponse.next();
+}
+
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
