@@ -49,7 +49,11 @@ const command: Command = {
     } else {
       for (const f of result.findings) process.stdout.write(formatFinding(f) + '\n');
       const errors = result.findings.filter((f) => f.severity === 'error').length;
-      if (!result.findings.length) process.stdout.write('Check complete, no warnings found.\n');
+      if (result.error) {
+        const where = result.error.range ? `${path.basename(dockerfile)}:${result.error.range.start} ` : '';
+        process.stderr.write(`${where}error [${result.error.code}]: ${result.error.message}\n`);
+      }
+      if (!result.findings.length) process.stdout.write(result.error ? 'The build would fail with the error above.\n' : 'Check complete, no warnings found.\n');
       else {
         const n = result.findings.length;
         process.stdout.write(`\n${n} finding${n === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'})${result.errorOnAny ? '; # check=error=true makes every finding fail the check' : ''}\n`);

@@ -134,7 +134,14 @@ describe('# check= directive', () => {
     expect([...lines].sort((a, b) => a - b)).toEqual(lines);
   });
 
-  it('throws the parse error for a Dockerfile that does not parse', async () => {
-    await expect(checkDockerfile('FROM alpine\nRUNN x\n')).rejects.toMatchObject({ range: { start: 2 } });
+  it('reports a build error (unknown instruction) next to the findings and fails', async () => {
+    const r = await checkDockerfile('FROM alpine\nRUNN x\nMAINTAINER me\n');
+    expect(r.error).toMatchObject({ code: 'UNKNOWN_INSTRUCTION', range: { start: 2 } });
+    expect(r.failed).toBe(true);
+    expect(r.findings.map((f) => f.rule)).toContain('MaintainerDeprecated');
+  });
+
+  it('throws when the text is not a Dockerfile at all (syntax error with its line)', async () => {
+    await expect(checkDockerfile('FROM alpine\nRUN <<EOF\necho never closed\n')).rejects.toMatchObject({ range: { start: 2 } });
   });
 });

@@ -21,10 +21,12 @@
  *   checkDockerfile(text, { file, context }) parses the text with the Dockerfile frontend
  *   (lib/engine/dockerfile: syntax tree, shell lexer, build plan), runs every rule over a
  *   read-only view of it (dockerfile-view.ts), drops skipped rules, sorts findings by line
- *   and reports whether the result fails. Rules that need the context (CopyIgnoredFile,
+ *   and reports whether the result fails. If the Dockerfile parses but cannot be turned into
+ *   a build plan (unknown stage, bad flag...), that error is returned next to the findings,
+ *   as BuildKit's lint does. Rules that need the context (CopyIgnoredFile,
  *   MissingDockerignore, the ".env in COPY ." part of SecretInImage) run only when a
- *   BuildContext is passed. A Dockerfile that does not parse is not checked: the parse
- *   error (an EngineError with its line) is thrown instead.
+ *   BuildContext is passed. A Dockerfile that does not parse at all is not checked: the
+ *   syntax error (an EngineError with its line) is thrown instead.
  */
 import type { SourceRange } from '../errors.ts';
 import type { BuildContext } from '../build-context/index.ts';
@@ -84,7 +86,12 @@ export type CheckResult = {
   skipped: string[];
   /** `# check=error=true` was set. */
   errorOnAny: boolean;
-  /** True when the check should fail: an error-severity finding, or any with error=true. */
+  /**
+   * The Dockerfile parses but cannot be built (unknown stage, bad flag, missing FROM...):
+   * the error BuildKit would stop with. The findings are still reported.
+   */
+  error?: { code: string; message: string; range?: SourceRange };
+  /** True when the check should fail: a build error, an error-severity finding, or any finding with error=true. */
   failed: boolean;
 };
 

@@ -1,5 +1,6 @@
 // Runs every rule over a Dockerfile and applies the `# check=` directive.
-import { parseDockerfile } from '../dockerfile/index.ts';
+import { createBuildPlan, parseDockerfile, type BuildPlan } from '../dockerfile/index.ts';
+import { EngineError } from '../errors.ts';
 import type { SourceRange } from '../errors.ts';
 import type { BuildContext } from '../build-context/index.ts';
 import type { CheckOptions, CheckResult, Finding, Severity } from './index.ts';
@@ -13,7 +14,7 @@ import * as contextRules from './context-rules.ts';
 
 /** What a rule returns; severity, explanation and link are filled in from the rule table. */
 export type RawFinding = { rule: string; range: SourceRange; message: string; severity?: Severity };
-export type RuleOptions = { context?: BuildContext; target?: string };
+export type RuleOptions = { context?: BuildContext; target?: string; plan?: BuildPlan };
 type RuleFn = (view: DockerfileView, opts: RuleOptions) => RawFinding[] | Promise<RawFinding[]>;
 
 const RULE_FUNCTIONS: RuleFn[] = [
@@ -46,7 +47,17 @@ export async function checkDockerfile(text: string | Uint8Array, opts: CheckOpti
   const parse = parseDockerfile(text, { file });
   const directive = parseCheckDirective(parse.directives);
   const view = buildView(parse, file);
-  const ruleOpts: RuleOptions = { context: opts.context, target: opts.target };
+  // The build plan (stages resolved, variables expanded) feeds UndefinedVar. When it cannot be
+  // made the build would fail: report that like BuildKit's lint does, next to the findings.
+  let plan: BuildPlan | undefined;
+  let error: CheckResult['error'];
+  try {
+    plan = createBuildPlan(parse, { file, target: opts.target });
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+    error = { code: err.code, message: err.message, ...(err.range ? { range: err.range } : {}) };
+  }
+  const ruleOpts: RuleOptions = { context: opts.context, target: opts.target, plan };
 
   const raw: RawFinding[] = [];
   for (const fn of RULE_FUNCTIONS) raw.push(...(await fn(view, ruleOpts)));
@@ -75,6 +86,6 @@ export async function checkDockerfile(text: string | Uint8Array, opts: CheckOpti
     });
   }
   findings.sort((a, b) => a.range.start - b.range.start || a.rule.localeCompare(b.rule));
-  const failed = findings.some((f) => f.severity === 'error') || (directive.error && findings.length > 0);
-  return { findings, skipped: [...skipped].sort(), errorOnAny: directive.error, failed };
+  const failed = error !== undefined || findings.some((f) => f.severity === 'error') || (directive.error && findings.length > 0);
+  return { findings, skipped: [...skipped].sort(), errorOnAny: directive.error, failed, ...(error ? { error } : {}) };
 }

@@ -1,9 +1,7 @@
 // BuildKit rules about variables, ARGs and FROM lines.
-import { createBuildPlan } from '../dockerfile/index.ts';
-import { EngineError, ErrorCodes } from '../errors.ts';
 import type { DockerfileView } from './dockerfile-view.ts';
 import { PREDEFINED_ARGS, argDefinitions, keyValues, kw, metaArgEnv, rangeOf, suggest } from './dockerfile-view.ts';
-import type { RawFinding } from './run-checks.ts';
+import type { RawFinding, RuleOptions } from './run-checks.ts';
 
 const PLATFORM_VALUES: Record<string, string> = {
   BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '',
@@ -149,16 +147,9 @@ export function workdirRelativePath(view: DockerfileView): RawFinding[] {
 }
 
 /** UndefinedVar: from the build plan's expansion (what BuildKit's expansion reports). */
-export function undefinedVar(view: DockerfileView): RawFinding[] {
-  let plan;
-  try {
-    plan = createBuildPlan(view.parse, { file: view.file });
-  } catch (err) {
-    // The plan is what tells us; when it cannot be built the build fails anyway, and
-    // that error is what the student needs to see first.
-    if (err instanceof EngineError && err.code === ErrorCodes.INTERNAL) return [];
-    throw err;
-  }
+export function undefinedVar(_view: DockerfileView, opts: RuleOptions): RawFinding[] {
+  const plan = opts.plan;
+  if (!plan) return []; // the plan failed: the check result carries that error instead
   const out: RawFinding[] = [];
   for (const stage of plan.stages) {
     const known = new Set<string>(['PATH', ...stage.expanded.declaredArgs]); // PATH: BuildKit's default env
