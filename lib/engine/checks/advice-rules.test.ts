@@ -145,3 +145,24 @@ describe('# check= directive', () => {
     await expect(checkDockerfile('FROM alpine\nRUN <<EOF\necho never closed\n')).rejects.toMatchObject({ range: { start: 2 } });
   });
 });
+
+describe('robustness', () => {
+  // BuildKit's own parser test files: every one must be checked without a crash; the only
+  // allowed failure is a located build error in the result (never a thrown TypeError).
+  const dir = path.resolve(__dirname, '../../../testdata/buildkit/parser/testfiles');
+  it.skipIf(!fs.existsSync(dir))('checks every Dockerfile of the BuildKit parser corpus', async () => {
+    let checked = 0;
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name, 'Dockerfile');
+      if (!fs.existsSync(file)) continue;
+      const r = await checkDockerfile(fs.readFileSync(file), { file: name });
+      for (const f of r.findings) {
+        expect(f.range.start).toBeGreaterThan(0);
+        expect(f.lesson).toMatch(/^\/lesson\//);
+      }
+      if (r.error) expect(r.failed).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+});
