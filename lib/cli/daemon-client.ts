@@ -1,0 +1,155 @@
+// The CLI side of the daemon: EngineApi over HTTP on the Unix socket, and connectEngine(),
+// which every image verb calls: the daemon when its socket answers, else the state directory
+// opened in this process (LocalEngineApi). `lab build` streams the context tar like
+// `docker build` streams it to dockerd, and reads NDJSON progress events back.
+import http from 'node:http';
+import fs from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EngineError } from '../engine/errors.ts';
+import type { BuildContextInput, BuildOptions, CheckReport, EngineApi, PruneReport } from '../engine/daemon/daemon.ts';
+import { errorFromBody } from '../engine/daemon/http-errors.ts';
+import { resolveLabRoot, resolveSocketPath } from '../engine/daemon/socket-path.ts';
+import { socketAlive } from '../engine/daemon/http-server.ts';
+import type { BuildResult } from '../engine/build/build.ts';
+import type { BuildEvent, EventSink } from '../engine/progress/events.ts';
+import type { RemoveEvent } from '../engine/image/image.ts';
+import type { ImageInspect } from '../engine/image/inspect.ts';
+import type { HistoryRow } from '../engine/image/history.ts';
+import type { ImageSummary } from '../engine/image/image-list.ts';
+import type { DiskUsageReport } from '../engine/image/disk-usage.ts';
+
+type Req = { method?: string; path: string; body?: Readable; headers?: Record<string, string>; signal?: AbortSignal };
+
+export class DaemonClient implements EngineApi {
+  readonly mode = 'daemon' as const;
+  constructor(readonly socketPath: string) {}
+
+  /** Raw request; resolves with the response once headers arrived; errors become EngineErrors. */
+  request(r: Req): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ socketPath: this.socketPath, path: r.path, method: r.method ?? 'GET', headers: r.headers, signal: r.signal }, (res) => {
+        if ((res.statusCode ?? 500) < 400) return resolve(res);
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          let body: Record<string, unknown> = {};
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            body = { message: Buffer.concat(chunks).toString('utf8') };
+          }
+          reject(errorFromBody(body, res.statusCode ?? 500));
+        });
+      });
+      req.on('error', (err) => reject(new EngineError('UNAVAILABLE', `cannot talk to the lab daemon at ${this.socketPath}: ${err.message}`, { cause: err })));
+      if (r.body) {
+        r.body.on('error', (err) => req.destroy(err));
+        r.body.pipe(req);
+      } else req.end();
+    });
+  }
+
+  async json<T>(r: Req): Promise<T> {
+    const res = await this.request(r);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  version() {
+    return this.json<Awaited<ReturnType<EngineApi['version']>>>({ path: '/version' });
+  }
+  listImages() {
+    return this.json<ImageSummary[]>({ path: '/images/json' });
+  }
+  inspectImage(name: string) {
+    return this.json<ImageInspect>({ path: `/images/${encodeURIComponent(name)}/json` });
+  }
+  history(name: string) {
+    return this.json<HistoryRow[]>({ path: `/images/${encodeURIComponent(name)}/history` });
+  }
+  async tag(source: string, target: string) {
+    await this.json({ method: 'POST', path: `/images/${encodeURIComponent(source)}/tag?repo=${encodeURIComponent(target)}` });
+  }
+  removeImage(name: string, opts: { force?: boolean } = {}) {
+    return this.json<RemoveEvent[]>({ method: 'DELETE', path: `/images/${encodeURIComponent(name)}${opts.force ? '?force=1' : ''}` });
+  }
+  async save(names: string[], out: Writable) {
+    const qs = names.map((n) => `names=${encodeURIComponent(n)}`).join('&');
+    const res = await this.request({ path: `/images/get?${qs}` });
+    await pipeline(res, out);
+  }
+  load(input: Readable) {
+    return this.json<{ format: string; messages: string[] }>({ method: 'POST', path: '/images/load', body: input, headers: { 'Content-Type': 'application/x-tar' } });
+  }
+  diskUsage() {
+    return this.json<DiskUsageReport>({ path: '/system/df' });
+  }
+  check() {
+    return this.json<CheckReport>({ path: '/system/check' });
+  }
+  prune(opts: { all?: boolean } = {}) {
+    return this.json<PruneReport>({ method: 'POST', path: `/build/prune${opts.all ? '?all=1' : ''}` });
+  }
+
+  /** Streams the context tar in, events out; rejects with the build's EngineError on build.error. */
+  async build(opts: BuildOptions, context: BuildContextInput, onEvent?: EventSink, signal?: AbortSignal): Promise<BuildResult> {
+    const q = new URLSearchParams();
+    for (const t of opts.tags ?? []) q.append('t', t);
+    if (opts.dockerfilePath) q.set('dockerfile', opts.dockerfilePath);
+    if (opts.target) q.set('target', opts.target);
+    if (opts.buildArgs) q.set('buildargs', JSON.stringify(opts.buildArgs));
+    if (opts.noCache) q.set('nocache', '1');
+    if (opts.noCacheFilter?.length) q.set('nocachefilter', opts.noCacheFilter.join(','));
+    if (opts.platform) q.set('platform', opts.platform);
+    if (opts.output) q.set('outputs', JSON.stringify(opts.output));
+    if (opts.secrets) q.set('secrets', JSON.stringify(opts.secrets));
+    if (opts.sourceDateEpoch !== undefined) q.set('sourcedateepoch', String(opts.sourceDateEpoch));
+    if (opts.dockerfileText !== undefined) throw new EngineError('INVALID_INPUT', 'send the Dockerfile inside the context tar (dockerfile= names it) when building through the daemon');
+    let body: Readable;
+    if ('tar' in context) body = context.tar;
+    else {
+      const { openContext } = await import('../engine/build-context/index.ts');
+      body = (await openContext(context.dir)).tar();
+    }
+    const res = await this.request({ method: 'POST', path: `/build?${q}`, body, headers: { 'Content-Type': 'application/x-tar' }, signal });
+    let done: Extract<BuildEvent, { type: 'build.done' | 'build.error' }> | undefined;
+    let buf = '';
+    const steps: BuildResult['steps'] = [];
+    for await (const chunk of res) {
+      buf += (chunk as Buffer).toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const e = JSON.parse(line) as BuildEvent;
+        if (e.type === 'build.done' || e.type === 'build.error') done = e;
+        onEvent?.(e);
+      }
+    }
+    if (!done) throw new EngineError('UNAVAILABLE', 'the daemon ended the build stream without a result (did it crash? see its log)');
+    if (done.type === 'build.error') throw new EngineError(done.code as never, done.message, { range: done.range });
+    return { imageId: done.imageId, manifestDigest: done.manifestDigest, tags: done.tags, steps, durationMs: done.durationMs };
+  }
+
+  async close() {
+    /* one request per call; nothing to close */
+  }
+}
+
+/**
+ * The daemon when it answers on $LAB_HOST / $LAB_ROOT/lab.sock, otherwise the state directory
+ * opened in this process. `withBuilder` matters only for the direct mode (`lab build`).
+ */
+export async function connectEngine(opts: { withBuilder?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<EngineApi> {
+  const env = opts.env ?? process.env;
+  const socketPath = resolveSocketPath(env);
+  if (fs.existsSync(socketPath) && (await socketAlive(socketPath))) return new DaemonClient(socketPath);
+  if (env.LAB_HOST) throw new EngineError('UNAVAILABLE', `no lab daemon answers on ${socketPath} (LAB_HOST is set); start it with "lab daemon" or unset LAB_HOST`);
+  const { openEngine } = await import('../engine/daemon/engine.ts');
+  const { LocalEngineApi } = await import('../engine/daemon/local-api.ts');
+  return new LocalEngineApi(await openEngine({ root: resolveLabRoot(env), withBuilder: opts.withBuilder ?? false }));
+}

@@ -1,0 +1,100 @@
+/**
+ * The daemon: `lab daemon` is to `lab` what dockerd is to the docker CLI. It owns the state
+ * directory ($LAB_ROOT), runs builds, and answers the image verbs over HTTP on a Unix socket.
+ *
+ * Terms
+ *   LAB_ROOT     State directory (default ./data/engine): store/ (OCI layout: blobs + index.json
+ *                with the tags), cache/ (build cache records), snapshots/ (unpacked layers and
+ *                step mounts), exec/ (runc state and bundles), images/ (layer size cache),
+ *                tmp/ (build contexts and loads in flight), lab.sock (the socket).
+ *   LAB_HOST     Where the daemon listens / the CLI connects: unix:///path/to.sock. Default
+ *                $LAB_ROOT/lab.sock.
+ *   EngineApi    The operations below. Two implementations with the same behaviour:
+ *                LocalEngineApi (local-api.ts: opens $LAB_ROOT in-process) and the CLI's
+ *                remote client (lib/cli/daemon-client.ts: HTTP over the socket). CLI verbs call
+ *                connectEngine(): the daemon when its socket answers /_ping, else direct.
+ *   composition root  engine.ts: the one place that constructs the content store, image store,
+ *                build cache, snapshotter, executor and solver from $LAB_ROOT.
+ *
+ * HTTP API (modelled on the Docker Engine API; JSON unless said otherwise)
+ *   GET    /_ping                         "OK"
+ *   GET    /version                       {Version, ApiVersion, Os, Arch, Builder}
+ *   POST   /build?t=&dockerfile=&target=&buildargs={json}&nocache=1&nocachefilter=a,b
+ *          &platform=&outputs={json}&secrets={json}&sourcedateepoch=
+ *          body: the build context as a tar (what docker CLI sends to dockerd);
+ *          response: application/x-ndjson, one progress event (progress/events.ts) per line,
+ *          ending with a build.done or build.error event.
+ *   GET    /images/json                   ImageSummary[] (docker images)
+ *   GET    /images/{name}/json            ImageInspect (docker inspect)
+ *   GET    /images/{name}/history         HistoryRow[] (docker history)
+ *   POST   /images/{name}/tag?repo=&tag=  201
+ *   DELETE /images/{name}?force=1         [{Untagged}|{Deleted}]
+ *   GET    /images/get?names=a&names=b    application/x-tar (docker save)
+ *   POST   /images/load                   body: archive tar -> {format, messages}
+ *   GET    /system/df                     DiskUsageReport
+ *   GET    /system/check                  CheckReport
+ *   POST   /build/prune?all=1             PruneReport
+ *   Errors: {message, code} with the status from statusForCode (NOT_FOUND 404, INVALID_* 400,
+ *   FAILED_PRECONDITION/ALREADY_EXISTS 409, UNAVAILABLE 503, else 500).
+ *
+ * Lifecycle of the daemon
+ *   start: resolve LAB_ROOT and the socket; a socket file nobody answers on is stale and is
+ *   replaced (a live one is an error: one daemon per state dir); open the engine (sweeps of
+ *   leftover mounts, containers and temp files happen there); ensure busybox:latest; listen.
+ *   serve: every request runs independently; a failing build ends with build.error in its own
+ *   stream and the daemon keeps serving; a client that disconnects aborts its build.
+ *   stop: SIGINT/SIGTERM close the server, wait for requests, remove the socket.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { Builder, BuildRequest, BuildResult } from '../build/build.ts';
+import type { EventSink } from '../progress/events.ts';
+import type { Digest, RemoveEvent } from '../image/image.ts';
+import type { ImageInspect } from '../image/inspect.ts';
+import type { HistoryRow } from '../image/history.ts';
+import type { ImageSummary } from '../image/image-list.ts';
+import type { DiskUsageReport } from '../image/disk-usage.ts';
+
+export type { ImageInspect, HistoryRow, ImageSummary, DiskUsageReport, Builder };
+
+export const API_VERSION = '1.47';
+export const LAB_VERSION = '0.1.0';
+
+export interface CheckReport {
+  ok: boolean;
+  blobs: number;
+  corrupted: Digest[];
+  missing: Digest[];
+  images: number;
+  /** One line per problem a student can act on. */
+  problems: string[];
+}
+
+export interface PruneReport {
+  cacheRecordsRemoved: number;
+  blobsRemoved: Digest[];
+  unpackedLayersRemoved: number;
+  reclaimedBytes: number;
+}
+
+/** A build request without its context: the context travels separately (a dir or a tar stream). */
+export type BuildOptions = Omit<BuildRequest, 'context' | 'signal'>;
+export type BuildContextInput = { dir: string } | { tar: Readable };
+
+export interface EngineApi {
+  readonly mode: 'daemon' | 'direct';
+  version(): Promise<{ Version: string; ApiVersion: string; Os: string; Arch: string; Builder: boolean }>;
+  listImages(): Promise<ImageSummary[]>;
+  inspectImage(name: string): Promise<ImageInspect>;
+  history(name: string): Promise<HistoryRow[]>;
+  tag(source: string, target: string): Promise<void>;
+  removeImage(name: string, opts?: { force?: boolean }): Promise<RemoveEvent[]>;
+  save(names: string[], out: Writable): Promise<void>;
+  load(input: Readable): Promise<{ format: string; messages: string[] }>;
+  diskUsage(): Promise<DiskUsageReport>;
+  check(): Promise<CheckReport>;
+  prune(opts?: { all?: boolean }): Promise<PruneReport>;
+  build(opts: BuildOptions, context: BuildContextInput, onEvent?: EventSink, signal?: AbortSignal): Promise<BuildResult>;
+  close(): Promise<void>;
+}
+
+export { statusForCode } from './http-errors.ts';

@@ -1,0 +1,101 @@
+// The composition root: the one place that builds the engine's parts from $LAB_ROOT.
+// Everything else receives its parts as arguments (no globals), so tests use temp dirs.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { OciLayoutStore } from '../content-store/oci-layout-store.ts';
+import { FileBuildCache } from '../build-cache/file-cache.ts';
+import { createImageStore, type LayoutImageStore } from '../image/layout-image-store.ts';
+import { ensureBusybox } from '../base-images/busybox-image.ts';
+import type { Builder } from '../build/build.ts';
+import type { Executor } from '../executor/executor.ts';
+import type { Snapshotter } from '../snapshot/snapshotter.ts';
+
+const run = promisify(execFile);
+
+export interface Engine {
+  root: string;
+  content: OciLayoutStore;
+  images: LayoutImageStore;
+  cache: FileBuildCache;
+  snapshotter?: Snapshotter;
+  executor?: Executor;
+  builder?: Builder;
+  /** Why there is no builder (missing snapshotter module, not root...), for a clear error. */
+  builderProblem?: string;
+  tmpDir: string;
+}
+
+export interface OpenEngineOptions {
+  root: string;
+  /** Construct snapshotter, executor and solver (and sweep leftovers). Default true. */
+  withBuilder?: boolean;
+  /** Build busybox:latest when missing (needs root and busybox-static). Default true. */
+  ensureBaseImages?: boolean;
+  /** 'overlay' | 'copy'; default $LAB_SNAPSHOTTER or overlay when it works here. */
+  snapshotter?: string;
+}
+
+export async function openEngine(opts: OpenEngineOptions): Promise<Engine> {
+  const root = path.resolve(opts.root);
+  const tmpDir = path.join(root, 'tmp');
+  await fs.mkdir(tmpDir, { recursive: true });
+  const content = new OciLayoutStore(path.join(root, 'store'));
+  await content.init();
+  const images = createImageStore(content, { metaDir: path.join(root, 'images') });
+  const cache = new FileBuildCache(path.join(root, 'cache'));
+  const engine: Engine = { root, content, images, cache, tmpDir };
+  if (opts.ensureBaseImages !== false && process.getuid?.() === 0) {
+    await ensureBusybox(images).catch((err) => {
+      engine.builderProblem = `busybox:latest could not be built: ${(err as Error).message}`;
+    });
+  }
+  if (opts.withBuilder === false) return engine;
+  try {
+    engine.executor = await createExecutor(path.join(root, 'exec'));
+    engine.snapshotter = await createSnapshotter(path.join(root, 'snapshots'), content, opts.snapshotter ?? process.env.LAB_SNAPSHOTTER);
+    await engine.snapshotter.init();
+    await engine.executor?.sweep();
+    const { Solver } = (await import('../build/solver.ts')) as { Solver: new (deps: unknown) => Builder };
+    engine.builder = new Solver({ root, content, images, snapshotter: engine.snapshotter, cache, executor: engine.executor });
+  } catch (err) {
+    engine.builderProblem = `the builder is not available: ${(err as Error).message}`;
+  }
+  return engine;
+}
+
+async function createExecutor(root: string): Promise<Executor | undefined> {
+  try {
+    await run('runc', ['--version']);
+  } catch {
+    return undefined; // RUN then fails with the solver's message about runc
+  }
+  const { RuncExecutor } = await import('../executor/runc-executor.ts');
+  return new RuncExecutor({ root });
+}
+
+type SnapshotterCtor = new (opts: { root: string; store: OciLayoutStore }) => Snapshotter;
+
+/** Loads the snapshotter implementation by kind (the STORE engineer's modules). */
+async function createSnapshotter(root: string, store: OciLayoutStore, kind?: string): Promise<Snapshotter> {
+  const candidates = kind === 'copy'
+    ? [['copy-snapshotter.ts', 'CopySnapshotter']]
+    : kind === 'overlay'
+      ? [['overlay-snapshotter.ts', 'OverlaySnapshotter']]
+      : [['overlay-snapshotter.ts', 'OverlaySnapshotter'], ['copy-snapshotter.ts', 'CopySnapshotter']];
+  const problems: string[] = [];
+  for (const [file, name] of candidates) {
+    try {
+      const mod = (await import(/* @vite-ignore */ `../snapshot/${file}`)) as Record<string, unknown>;
+      const factory = mod.createSnapshotter as ((o: { root: string; store: OciLayoutStore; kind?: string }) => Promise<Snapshotter> | Snapshotter) | undefined;
+      if (typeof factory === 'function') return await factory({ root, store, kind });
+      const Ctor = mod[name] as SnapshotterCtor | undefined;
+      if (typeof Ctor === 'function') return new Ctor({ root, store });
+      problems.push(`${file} has no ${name}`);
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`no snapshotter could be loaded (${problems.join('; ')})`);
+}

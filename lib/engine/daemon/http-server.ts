@@ -1,0 +1,184 @@
+// `lab daemon`: the EngineApi over HTTP on a Unix socket (see daemon.ts for the routes).
+import http from 'node:http';
+import net from 'node:net';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { EngineError } from '../errors.ts';
+import type { BuildEvent } from '../progress/events.ts';
+import type { EngineApi, BuildOptions } from './daemon.ts';
+import { errorBody, statusForCode } from './http-errors.ts';
+
+export interface DaemonHandle {
+  socketPath: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** True when something answers on the socket. */
+export function socketAlive(socketPath: string, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(socketPath);
+    const t = setTimeout(() => finish(false), timeoutMs);
+    const finish = (v: boolean) => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(v);
+    };
+    s.once('connect', () => finish(true));
+    s.once('error', () => finish(false));
+  });
+}
+
+/** Removes a socket file nobody listens on; refuses when a daemon is alive. */
+export async function replaceStaleSocket(socketPath: string): Promise<void> {
+  const st = await fs.lstat(socketPath).catch(() => undefined);
+  if (!st) return;
+  if (!st.isSocket()) throw new EngineError('FAILED_PRECONDITION', `${socketPath} exists and is not a socket; remove it or set LAB_HOST`);
+  if (await socketAlive(socketPath)) throw new EngineError('ALREADY_EXISTS', `a lab daemon is already listening on ${socketPath}`);
+  await fs.rm(socketPath, { force: true });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const data = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': data.length });
+  res.end(data);
+}
+
+function sendError(res: http.ServerResponse, err: unknown): void {
+  const body = errorBody(err);
+  if (res.headersSent) {
+    res.destroy(err as Error);
+    return;
+  }
+  sendJson(res, statusForCode(body.code), body);
+}
+
+function jsonParam<T>(q: URLSearchParams, name: string): T | undefined {
+  const v = q.get(name);
+  if (!v) return undefined;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    throw new EngineError('INVALID_INPUT', `query parameter ${name} is not valid JSON`);
+  }
+}
+
+export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
+  const opts: BuildOptions = {};
+  const tags = q.getAll('t');
+  if (tags.length) opts.tags = tags;
+  if (q.get('dockerfile')) opts.dockerfilePath = q.get('dockerfile')!;
+  if (q.get('target')) opts.target = q.get('target')!;
+  const args = jsonParam<Record<string, string>>(q, 'buildargs');
+  if (args) opts.buildArgs = args;
+  if (q.get('nocache') === '1' || q.get('nocache') === 'true') opts.noCache = true;
+  if (q.get('nocachefilter')) opts.noCacheFilter = q.get('nocachefilter')!.split(',').filter(Boolean);
+  if (q.get('platform')) opts.platform = q.get('platform')!;
+  const output = jsonParam<BuildOptions['output']>(q, 'outputs');
+  if (output) opts.output = output;
+  const secrets = jsonParam<Record<string, string>>(q, 'secrets');
+  if (secrets) opts.secrets = secrets;
+  if (q.get('sourcedateepoch')) opts.sourceDateEpoch = Number(q.get('sourcedateepoch'));
+  return opts;
+}
+
+/** The request handler: pure routing onto an EngineApi (tests call it through a real socket). */
+export function createHandler(api: EngineApi) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://lab');
+    const p = url.pathname.replace(/^\/v[0-9.]+(?=\/)/, ''); // docker clients prefix /v1.47
+    const q = url.searchParams;
+    const method = req.method ?? 'GET';
+    try {
+      if (p === '/_ping') {
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Api-Version': '1.47' });
+        return void res.end('OK');
+      }
+      if (p === '/version' && method === 'GET') return sendJson(res, 200, await api.version());
+      if (p === '/build' && method === 'POST') return await handleBuild(api, req, res, q);
+      if (p === '/build/prune' && method === 'POST') return sendJson(res, 200, await api.prune({ all: q.get('all') === '1' || q.get('all') === 'true' }));
+      if (p === '/system/df' && method === 'GET') return sendJson(res, 200, await api.diskUsage());
+      if (p === '/system/check' && method === 'GET') return sendJson(res, 200, await api.check());
+      if (p === '/images/json' && method === 'GET') return sendJson(res, 200, await api.listImages());
+      if (p === '/images/get' && method === 'GET') {
+        const names = q.getAll('names');
+        if (!names.length) throw new EngineError('INVALID_INPUT', 'names= is required');
+        for (const n of names) await api.inspectImage(n); // 404 before the tar starts
+        res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+        return await api.save(names, res);
+      }
+      if (p === '/images/load' && method === 'POST') return sendJson(res, 200, await api.load(req));
+      const m = /^\/images\/(.+?)(\/json|\/history|\/tag)?$/.exec(p);
+      if (m) {
+        const name = decodeURIComponent(m[1]);
+        const what = m[2];
+        if (what === '/json' && method === 'GET') return sendJson(res, 200, await api.inspectImage(name));
+        if (what === '/history' && method === 'GET') return sendJson(res, 200, await api.history(name));
+        if (what === '/tag' && method === 'POST') {
+          const repo = q.get('repo');
+          if (!repo) throw new EngineError('INVALID_INPUT', 'repo= is required');
+          await api.tag(name, q.get('tag') ? `${repo}:${q.get('tag')}` : repo);
+          res.writeHead(201);
+          return void res.end();
+        }
+        if (!what && method === 'DELETE') return sendJson(res, 200, await api.removeImage(name, { force: q.get('force') === '1' || q.get('force') === 'true' }));
+      }
+      sendJson(res, 404, { code: 'NOT_FOUND', message: `page not found: ${method} ${p}` });
+    } catch (err) {
+      sendError(res, err);
+    }
+  };
+}
+
+async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams): Promise<void> {
+  const opts = buildOptionsFromQuery(q);
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort(new EngineError('UNAVAILABLE', 'the client went away; build cancelled'));
+  });
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  let terminal = false;
+  const write = (e: BuildEvent) => {
+    if (e.type === 'build.done' || e.type === 'build.error') terminal = true;
+    if (!res.destroyed) res.write(`${JSON.stringify(e)}\n`);
+  };
+  try {
+    await api.build(opts, { tar: req }, write, abort.signal);
+  } catch (err) {
+    if (!terminal) {
+      const b = errorBody(err);
+      write({ type: 'build.error', time: Date.now(), durationMs: 0, code: b.code, message: b.message, range: b.range as { start: number; end: number } | undefined });
+    }
+  }
+  req.resume(); // a failed build may not have read the whole context
+  res.end();
+}
+
+/** Starts listening; replaces a stale socket; the socket file is 0660 (root and its group). */
+export async function startDaemon(api: EngineApi, socketPath: string): Promise<DaemonHandle> {
+  await fs.mkdir(path.dirname(socketPath), { recursive: true });
+  await replaceStaleSocket(socketPath);
+  const handler = createHandler(api);
+  const server = http.createServer((req, res) => void handler(req, res));
+  server.requestTimeout = 0; // builds stream for as long as they run
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  await fs.chmod(socketPath, 0o660).catch(() => undefined);
+  let closed = false;
+  return {
+    socketPath,
+    server,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await fs.rm(socketPath, { force: true });
+      await api.close();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// EngineApi in-process: the daemon serves it over HTTP, and CLI verbs use it directly when no
+// daemon is running.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import { EngineError } from '../errors.ts';
+import { collectGarbage, verifyStore } from '../content-store/gc.ts';
+import type { BuildResult } from '../build/build.ts';
+import type { BuildEvent, EventSink } from '../progress/events.ts';
+import { inspectImage } from '../image/inspect.ts';
+import { historyRows } from '../image/history.ts';
+import { imageSummary } from '../image/image-list.ts';
+import { diskUsage } from '../image/disk-usage.ts';
+import { saveImages } from '../image/docker-archive.ts';
+import { loadArchive } from '../image/load-archive.ts';
+import type { Engine } from './engine.ts';
+import { API_VERSION, LAB_VERSION, type BuildContextInput, type BuildOptions, type CheckReport, type EngineApi, type PruneReport } from './daemon.ts';
+import { nodeArchToOci } from '../image/config-builder.ts';
+
+export class LocalEngineApi implements EngineApi {
+  readonly mode = 'direct' as const;
+  constructor(readonly engine: Engine) {}
+
+  async version() {
+    return { Version: LAB_VERSION, ApiVersion: API_VERSION, Os: 'linux', Arch: nodeArchToOci(process.arch), Builder: !!this.engine.builder };
+  }
+
+  async listImages() {
+    return (await this.engine.images.list()).map(imageSummary);
+  }
+
+  async inspectImage(name: string) {
+    return inspectImage(await this.engine.images.get(name));
+  }
+
+  async history(name: string) {
+    const { images } = this.engine;
+    const img = await images.get(name);
+    const locals = await images.list();
+    return historyRows(img, locals, (i) => images.layerSize(img.manifest.layers[i]));
+  }
+
+  async tag(source: string, target: string) {
+    await this.engine.images.tag(source, target);
+  }
+
+  async removeImage(name: string, opts: { force?: boolean } = {}) {
+    return this.engine.images.remove(name, opts);
+  }
+
+  async save(names: string[], out: Writable) {
+    await saveImages(this.engine.images, names, out);
+  }
+
+  async load(input: Readable) {
+    const r = await loadArchive(this.engine.images, input, { tmpDir: this.engine.tmpDir });
+    return { format: r.format, messages: r.messages };
+  }
+
+  async diskUsage() {
+    return diskUsage(this.engine.images, await this.engine.cache.roots());
+  }
+
+  async check(): Promise<CheckReport> {
+    const { content, images } = this.engine;
+    const v = await verifyStore(content);
+    const problems: string[] = [];
+    for (const d of v.corrupted) problems.push(`blob ${d} does not match its digest (corrupted on disk); remove the image that uses it and load or build it again`);
+    for (const d of v.missing) problems.push(`blob ${d} is referenced but missing from the store`);
+    const list = await images.list();
+    for (const img of list) {
+      for (const l of [img.manifest.config, ...img.manifest.layers]) {
+        if (!(await content.has(l.digest))) problems.push(`image ${img.names[0] ?? img.id}: blob ${l.digest} is missing`);
+      }
+      if (img.config.rootfs.diff_ids.length !== img.manifest.layers.length) {
+        problems.push(`image ${img.names[0] ?? img.id}: config lists ${img.config.rootfs.diff_ids.length} diff_ids for ${img.manifest.layers.length} layers`);
+      }
+    }
+    for (const d of await this.engine.cache.roots()) {
+      if (!(await content.has(d))) problems.push(`build cache record points at missing layer ${d} (lab builder prune clears it)`);
+    }
+    return { ok: problems.length === 0, blobs: v.ok + v.corrupted.length, corrupted: v.corrupted, missing: v.missing, images: list.length, problems };
+  }
+
+  async prune(opts: { all?: boolean } = {}): Promise<PruneReport> {
+    const { content, cache, images, snapshotter } = this.engine;
+    // --all drops every record; otherwise only records whose layer blob is gone or that no image uses
+    const used = new Set((await images.list()).flatMap((i) => i.manifest.layers.map((l) => l.digest)));
+    const { removed } = await cache.prune(opts.all ? undefined : { keep: (r) => !r.layer || used.has(r.layer.descriptor.digest) });
+    const gc = await collectGarbage(content, { roots: await cache.roots(), minAgeMs: 60_000 });
+    let unpacked = 0;
+    if (snapshotter) {
+      const keep = new Set((await images.list()).flatMap((i) => i.config.rootfs.diff_ids));
+      unpacked = (await snapshotter.prune(keep)).length;
+    }
+    return { cacheRecordsRemoved: removed, blobsRemoved: gc.removed.map((b) => b.digest), unpackedLayersRemoved: unpacked, reclaimedBytes: gc.reclaimedBytes };
+  }
+
+  async build(opts: BuildOptions, context: BuildContextInput, onEvent?: EventSink, signal?: AbortSignal): Promise<BuildResult> {
+    const builder = this.engine.builder;
+    if (!builder) throw new EngineError('UNAVAILABLE', this.engine.builderProblem ?? 'the builder is not available in this process');
+    let tarPath: string | undefined;
+    try {
+      let source: { kind: 'dir'; path: string } | { kind: 'tar'; path: string };
+      if ('dir' in context) source = { kind: 'dir', path: path.resolve(context.dir) };
+      else {
+        tarPath = path.join(this.engine.tmpDir, `context-${randomBytes(8).toString('hex')}.tar`);
+        await pipeline(context.tar, createWriteStream(tarPath, { flags: 'wx', mode: 0o600 }));
+        source = { kind: 'tar', path: tarPath };
+      }
+      return await builder.build({ ...opts, context: source, signal }, onEvent);
+    } finally {
+      if (tarPath) await fs.rm(tarPath, { force: true });
+    }
+  }
+
+  async close() {
+    /* nothing held open */
+  }
+}
+
+export type { BuildEvent };
