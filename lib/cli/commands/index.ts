@@ -10,3 +10,4 @@ registerCommand('version', async () => ({
 }));
 registerCommand('context', async () => (await import('./context.ts')).default);
 registerCommand('dockerfile', async () => (await import('./dockerfile-parse.ts')).default);
+registerCommand('user', async () => (await import('./user.ts')).default);
