@@ -1,5 +1,5 @@
 // Changes between two directory trees (the copy snapshotter: parent rootfs vs the step's copy).
-// Compares type, mode, uid, gid, link count, size, mtime, link target, device number, the
+// Compares type, mode, uid, gid, a grown link count, size, mtime, link target, device number, the
 // capability xattr and — when all of that matches — the content. Parents of every change are
 // included, as an OverlayFS upperdir would hold them (copied-up directories).
 import type { BigIntStats } from 'node:fs';
@@ -68,7 +68,8 @@ export async function treeChanges(lower: string, upper: string, opts: TreeDiffOp
     if (o.mtimeNs !== n.mtimeNs) return true;
     if (capOf(capsOld, rel) !== capOf(capsNew, rel)) return true;
     if (n.isDirectory()) return false;
-    if (o.nlink !== n.nlink || o.size !== n.size || o.rdev !== n.rdev) return true;
+    // a new hardlink to a file counts (OverlayFS copies the file up); a removed sibling link does not
+    if (n.nlink > o.nlink || o.size !== n.size || o.rdev !== n.rdev) return true;
     if (n.isSymbolicLink()) {
       return (await fs.readlink(path.join(lower, rel))) !== (await fs.readlink(path.join(upper, rel)));
     }

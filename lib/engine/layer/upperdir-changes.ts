@@ -14,6 +14,8 @@ export interface ChangeSet {
   changes: Change[];
   /** path -> hex value of security.capability, for changed paths that have one. */
   capabilities: Map<string, string>;
+  /** Opaque directories of an upperdir (kept for the unpacked-layer cache's sidecar). */
+  opaqueDirs?: string[];
 }
 
 /** A lower layer in lowerdir form, top-most first. `opaqueDirs` saves reading xattrs. */
@@ -84,6 +86,7 @@ export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promis
   const xattrs = await readXattrsRecursive(upper, `^(${OPAQUE_XATTR.replace(/\./g, '\\.')}|${CAPABILITY_XATTR.replace(/\./g, '\\.')})$`);
   const changes: Change[] = [];
   const capabilities = new Map<string, string>();
+  const opaqueDirs: string[] = [];
   for await (const { rel, st } of walkTree(upper)) {
     if (isWhiteoutStat(st)) {
       changes.push({ kind: 'delete', path: rel });
@@ -94,11 +97,12 @@ export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promis
     if (cap) capabilities.set(rel, cap);
     changes.push({ kind: (await existsInLowers(lowers, rel)) ? 'modify' : 'add', path: rel });
     if (st.isDirectory() && attrs?.get(OPAQUE_XATTR) === OPAQUE_HEX) {
+      opaqueDirs.push(rel);
       const inUpper = new Set(await fs.readdir(path.join(upper, rel)));
       for (const name of sortNames([...(await lowerChildren(lowers, rel))])) {
         if (!inUpper.has(name)) changes.push({ kind: 'delete', path: `${rel}/${name}` });
       }
     }
   }
-  return { root: upper, changes, capabilities };
+  return { root: upper, changes, capabilities, opaqueDirs };
 }

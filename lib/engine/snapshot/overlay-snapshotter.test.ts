@@ -1,0 +1,62 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OciLayoutStore } from '../content-store/oci-layout-store.ts';
+import { writeLayer } from '../layer/layer-writer.ts';
+import { hasTool, isRoot } from '../layer/testing.ts';
+import { treeChanges } from '../layer/tree-changes.ts';
+import { snapshotterConformance } from './conformance-suite.ts';
+import { listMountPoints } from './mounts.ts';
+import { OverlaySnapshotter } from './overlay-snapshotter.ts';
+import type { LayerRef } from './snapshotter.ts';
+
+async function overlayWorks(): Promise<boolean> {
+  if (!isRoot || !hasTool('getfattr') || !hasTool('mount')) return false;
+  const text = await fs.readFile('/proc/filesystems', 'utf8').catch(() => '');
+  return /\boverlay\b/.test(text);
+}
+const enabled = await overlayWorks();
+if (!enabled) console.warn('OverlaySnapshotter tests skipped: they need root, OverlayFS and the Debian package "attr"');
+
+snapshotterConformance('overlay', (root, store) => new OverlaySnapshotter({ root, store }), enabled);
+
+describe.skipIf(!enabled)('OverlaySnapshotter: long layer chains', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'overlay-long-'));
+  });
+  afterAll(async () => {
+    await new OverlaySnapshotter({ root: path.join(tmp, 'snap'), store: new OciLayoutStore(path.join(tmp, 'store')) }).init();
+    await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  it('mounts 140 layers (beyond the page-size limit of absolute paths) with every layer visible', async () => {
+    const store = new OciLayoutStore(path.join(tmp, 'store'));
+    const empty = path.join(tmp, 'empty');
+    await fs.mkdir(empty);
+    const parents: LayerRef[] = [];
+    for (let i = 0; i < 140; i++) {
+      const dir = path.join(tmp, `src-${i}`);
+      await fs.mkdir(path.join(dir, 'layers'), { recursive: true });
+      await fs.writeFile(path.join(dir, 'layers', `f${i}`), `layer ${i}`);
+      await fs.writeFile(path.join(dir, 'top'), `${i}`);
+      const l = await writeLayer(store, await treeChanges(empty, dir), { compression: 'none' });
+      parents.push({ digest: l.digest, diffId: l.diffId });
+    }
+    // the same chain with absolute lowerdir paths would not fit one page
+    const absLen = parents.map((p) => path.join(tmp, 'snap/layers', p.diffId.slice(7))).join(':').length;
+    expect(absLen).toBeGreaterThan(4096);
+    const snap = new OverlaySnapshotter({ root: path.join(tmp, 'snap'), store });
+    const s = await snap.prepare({ parents });
+    try {
+      const names = await fs.readdir(path.join(s.rootfs, 'layers'));
+      expect(names).toHaveLength(140);
+      expect(await fs.readFile(path.join(s.rootfs, 'top'), 'utf8')).toBe('139');
+      expect(await fs.readFile(path.join(s.rootfs, 'layers/f0'), 'utf8')).toBe('layer 0');
+    } finally {
+      await s.release();
+    }
+    expect((await listMountPoints()).some((m) => m.startsWith(tmp))).toBe(false);
+  });
+});

@@ -1,0 +1,145 @@
+// OverlayFS snapshotter: lowerdirs = the parent's unpacked layers (shared, read-only),
+// upperdir = a fresh dir that becomes the step's layer, workdir beside it.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ContentStore, Digest } from '../content-store/content-store.ts';
+import { upperdirChanges } from '../layer/upperdir-changes.ts';
+import { writeLayer } from '../layer/layer-writer.ts';
+import { EngineError } from '../errors.ts';
+import { LayerCache } from './layer-cache.ts';
+import { mountOverlay, unmount, unmountAllUnder } from './mounts.ts';
+import type { ActiveSnapshot, CommitOptions, LayerRef, LayerResult, PrepareOptions, Snapshotter, SnapshotterOptions } from './snapshotter.ts';
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function eachLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+export async function removeExcluded(dir: string, exclude: string[] | undefined): Promise<void> {
+  for (const e of exclude ?? []) {
+    const rel = e.replace(/^\/+|\/+$/g, '');
+    if (!rel || rel.split('/').includes('..')) continue;
+    await fs.rm(path.join(dir, rel), { recursive: true, force: true });
+  }
+}
+
+export class OverlaySnapshotter implements Snapshotter {
+  readonly kind = 'overlay' as const;
+  readonly root: string;
+  private store: ContentStore;
+  private cache: LayerCache;
+  private ready: Promise<void> | undefined;
+  /** diffIds mounted by active snapshots (never pruned). */
+  private inUse = new Map<string, LayerRef[]>();
+
+  constructor(opts: SnapshotterOptions) {
+    this.root = path.resolve(opts.root);
+    this.store = opts.store;
+    this.cache = new LayerCache(this.root, this.store);
+  }
+
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      const active = path.join(this.root, 'active');
+      await fs.mkdir(active, { recursive: true });
+      await unmountAllUnder(active);
+      for (const name of await fs.readdir(active)) await fs.rm(path.join(active, name), { recursive: true, force: true });
+      await fs.mkdir(path.join(this.root, 'empty'), { recursive: true });
+      await this.cache.init();
+    })();
+    return this.ready;
+  }
+
+  async ensureUnpacked(layers: LayerRef[]): Promise<void> {
+    await this.init();
+    await eachLimit(layers, 4, (l) => this.cache.ensure(l));
+  }
+
+  async prepare(opts: PrepareOptions): Promise<ActiveSnapshot> {
+    await this.ensureUnpacked(opts.parents);
+    const id = randomBytes(6).toString('hex');
+    const rel = `active/${id}`;
+    const base = path.join(this.root, rel);
+    for (const d of ['upper', 'work', 'merged']) await fs.mkdir(path.join(base, d), { recursive: true });
+    if (opts.label) await fs.writeFile(path.join(base, 'label'), opts.label);
+    const lowers = opts.parents.length ? await Promise.all([...opts.parents].reverse().map((p) => this.cache.shortPath(p.diffId))) : ['empty'];
+    try {
+      await mountOverlay({ lowers, upper: `${rel}/upper`, work: `${rel}/work`, target: `${rel}/merged`, cwd: this.root });
+    } catch (err) {
+      await fs.rm(base, { recursive: true, force: true });
+      throw err;
+    }
+    this.inUse.set(id, opts.parents);
+    return new OverlayActive(this, id, base, opts.parents);
+  }
+
+  /** Called by an active snapshot's commit, after it unmounted. */
+  async commitUpper(upper: string, parents: LayerRef[], opts: CommitOptions): Promise<LayerResult> {
+    await removeExcluded(upper, opts.exclude);
+    const set = await upperdirChanges(upper, await this.cache.lowerDirs(parents));
+    const layer = await writeLayer(this.store, set, { ...opts, exclude: undefined });
+    await this.cache.adopt(layer.diffId, upper, set.opaqueDirs ?? [], layer.digest);
+    return layer;
+  }
+
+  forget(id: string): void {
+    this.inUse.delete(id);
+  }
+
+  async listUnpacked(): Promise<{ diffId: Digest; bytes: number }[]> {
+    await this.init();
+    return this.cache.list();
+  }
+
+  async prune(keep: Iterable<Digest>): Promise<Digest[]> {
+    await this.init();
+    const keepSet = new Set(keep);
+    for (const parents of this.inUse.values()) for (const p of parents) keepSet.add(p.diffId);
+    const removed: Digest[] = [];
+    for (const { diffId } of await this.cache.list()) {
+      if (keepSet.has(diffId)) continue;
+      await this.cache.remove(diffId);
+      removed.push(diffId);
+    }
+    return removed;
+  }
+}
+
+class OverlayActive implements ActiveSnapshot {
+  readonly rootfs: string;
+  readonly upperdir: string;
+  private state: 'mounted' | 'committed' | 'released' = 'mounted';
+
+  constructor(
+    private owner: OverlaySnapshotter,
+    readonly id: string,
+    private base: string,
+    private parents: LayerRef[],
+  ) {
+    this.rootfs = path.join(base, 'merged');
+    this.upperdir = path.join(base, 'upper');
+  }
+
+  async commit(opts: CommitOptions = {}): Promise<LayerResult> {
+    if (this.state !== 'mounted') throw new EngineError('FAILED_PRECONDITION', `snapshot ${this.id} was already ${this.state}`);
+    this.state = 'committed';
+    await unmount(this.rootfs); // the upperdir must be quiet before it is read and moved
+    return this.owner.commitUpper(this.upperdir, this.parents, opts);
+  }
+
+  async release(): Promise<void> {
+    if (this.state === 'released') return;
+    this.state = 'released';
+    try {
+      await unmount(this.rootfs);
+    } finally {
+      this.owner.forget(this.id);
+      await fs.rm(this.base, { recursive: true, force: true });
+    }
+  }
+}
