@@ -3,8 +3,30 @@ import type { Directive, DirectiveName } from './index.ts';
 import { trimLeftSpace } from './unicode.ts';
 
 const VALID = new Set<DirectiveName>(['syntax', 'escape', 'check']);
-// Go's \s is [\t\n\f\r ]; `.` does not match \n.
-const DIRECTIVE_RE = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*([^\n]+?)[\t\n\f\r ]*$/;
+const isGoSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r';
+
+/**
+ * BuildKit's `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`, written out by hand: a lazy group
+ * followed by `\s*$` is quadratic in a backtracking engine on long blank runs.
+ */
+function matchDirective(s: string): [string, string] | undefined {
+  let i = 0;
+  if (!/[a-zA-Z]/.test(s[0] ?? '')) return undefined;
+  while (i < s.length && /[a-zA-Z0-9]/.test(s[i])) i++;
+  const name = s.slice(0, i);
+  while (isGoSpace(s[i])) i++;
+  if (s[i] !== '=') return undefined;
+  i++;
+  const afterEq = i;
+  while (isGoSpace(s[i])) i++;
+  let end = s.length;
+  while (end > i && isGoSpace(s[end - 1])) end--;
+  let value = s.slice(i, end);
+  // (.+?) needs one character: with only blanks after `=`, the regex gives it the last blank.
+  if (value === '' && s.length > afterEq) value = s[s.length - 1];
+  if (value === '' || value.includes('\n')) return undefined;
+  return [name, value];
+}
 
 /** Thrown for a repeated directive or an invalid escape token; the parser adds the line. */
 export class DirectiveError extends Error {}
@@ -26,19 +48,19 @@ export class DirectiveParser {
       this.done = true;
       return undefined;
     }
-    const m = DIRECTIVE_RE.exec(trimLeftSpace(line.slice(1)));
+    const m = matchDirective(trimLeftSpace(line.slice(1)));
     if (!m) {
       this.done = true;
       return undefined;
     }
-    const name = m[1].toLowerCase() as DirectiveName;
+    const name = m[0].toLowerCase() as DirectiveName;
     if (!VALID.has(name)) {
       this.done = true;
       return undefined;
     }
     if (this.seen.has(name)) throw new DirectiveError(`only one ${name} parser directive can be used`);
     this.seen.add(name);
-    const directive: Directive = { name, value: m[2], line: this.line };
+    const directive: Directive = { name, value: m[1], line: this.line };
     this.found.push(directive);
     return directive;
   }

@@ -29,7 +29,12 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-const trimNewline = (s: string) => s.replace(/[\r\n]+$/, '');
+/** bytes.TrimRight(s, "\r\n") without a regex (a backtracking regex is quadratic on long \r runs). */
+function trimNewline(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 10 || s.charCodeAt(end - 1) === 13)) end--;
+  return s.slice(0, end);
+}
 const isComment = (s: string) => trimLeftSpace(s).startsWith('#');
 const isEmptyContinuationLine = (s: string) => trimLeftSpace(trimNewline(s)).length === 0;
 

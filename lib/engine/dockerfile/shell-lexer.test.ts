@@ -67,6 +67,15 @@ describe('expansion forms', () => {
     expect(word('${FOO/$BAR/ww}', { FOO: 'xxyy', BAR: '' })).toBe('wwxxyy');
   });
 
+  it('patterns are matched by an automaton, so many stars on a long value still finish', () => {
+    const long = { X: 'a'.repeat(3000) + 'b' + 'a'.repeat(3000) };
+    expect(word('${X#*a*a*a*a*a*a*a*a*a*a*b}', long)).toBe('a'.repeat(3000));
+    expect(word('${X%%b*}', long)).toBe('a'.repeat(3000));
+    expect(word('${X//*a*a*a*a*a*c/-}', long)).toBe(long.X);
+    expect(word('${X//a/}', { X: 'banana' })).toBe('bnn');
+    expect(word('${X//?/-}', { X: 'a\nb' })).toBe('-\n-');
+  });
+
   it('rejects unsupported and malformed substitutions', () => {
     expect(() => word('${FOO=x}', {})).toThrow(/unsupported modifier \(=\)/);
     expect(() => word('${}', {})).toThrow(/bad substitution/);
