@@ -71,6 +71,7 @@ export async function runFsStep(ctx: StepContext, state: StageState, step: FsSte
         if (rec.layer) state.layers.push({ descriptor: rec.layer.descriptor, diffId: rec.layer.diffId, uncompressedSize: rec.layer.uncompressedSize });
         addHistory(state.config, { createdBy: historyText(step, !!rec.layer), created: rec.created, diffId: rec.layer?.diffId });
         const parentKey = state.key;
+        state.lastCreated = rec.created;
         state.key = key;
         state.rebuilt = false;
         await ctx.cache.remember({ identity, key, parentKey, inputs: step.inputs });
@@ -102,6 +103,7 @@ export async function runFsStep(ctx: StepContext, state: StageState, step: FsSte
     await ctx.cache.remember({ identity, key, parentKey: state.key, inputs: step.inputs });
     state.key = key;
     state.rebuilt = true;
+    state.lastCreated = ctx.created;
     summary.layer = layer && { digest: layer.descriptor.digest, diffId: layer.diffId, size: layer.descriptor.size };
     summary.durationMs = Date.now() - started;
     step.vertex.done({ layer: summary.layer, resultId: key });

@@ -149,7 +149,7 @@ export class Solver implements Builder {
       // 4. export
       const ex = progress.vertex('exporting to image', { internal: true });
       const config = final.state.config;
-      config.created = created;
+      config.created = final.state.lastCreated;
       ex.status('layers', 'exporting layers', { done: true });
       const image = await this.deps.images.putImage({ config, layers: final.state.layers, tags });
       ex.status('manifest', `writing image ${image.id}`, { done: true });

@@ -90,13 +90,13 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
       image = await env.resolveImage(stage.base.ref);
       expanded = expandStage(plan, index, { baseEnv: image.config.config?.Env ?? [] });
       const config = newImageConfig(image.config);
-      state = emptyState(config, `from:${image.target.digest}`);
+      state = emptyState(config, `from:${image.target.digest}`, image.config.created ?? env.step.created);
       state.layers = image.manifest.layers.map((d, i) => ({ descriptor: d, diffId: image!.config.rootfs.diff_ids[i] }));
       state.shell = config.config?.Shell ?? DEFAULT_SHELL;
       fromVertex.done({ resultId: image.id });
     } else {
       expanded = expandStage(plan, index, {});
-      state = emptyState(newImageConfig(undefined), 'scratch');
+      state = emptyState(newImageConfig(undefined), 'scratch', env.step.created);
       fromVertex.done();
     }
   } catch (err) {
@@ -123,7 +123,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
     const { instruction: ins, env: envAfter } = expanded.steps[j];
     globalIndex++;
     if (METADATA_KINDS.has(ins.kind)) {
-      applyMetadata(state, ins, stageCtx.created);
+      applyMetadata(state, ins, state.lastCreated);
       state.env = envAfter;
       progress.emit({ type: 'step.metadata', step: position(fsIndex, fsTotal), instruction: shown(ins), range: ins.range, resultId: state.key });
       continue;
@@ -183,8 +183,8 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
   return { state, expanded, image };
 }
 
-function emptyState(config: StageState['config'], key: string): StageState {
-  return { config, layers: [], key, rebuilt: false, args: [], env: [], shell: config.config?.Shell ?? DEFAULT_SHELL, cmdSet: false };
+function emptyState(config: StageState['config'], key: string, created: string): StageState {
+  return { config, layers: [], key, rebuilt: false, args: [], env: [], shell: config.config?.Shell ?? DEFAULT_SHELL, cmdSet: false, lastCreated: created };
 }
 
 function matchesFilter(env: StageEnv, stage: Stage): string | undefined {

@@ -15,6 +15,9 @@ export type StageState = {
   /** The environment before the current step: ENV + ARG values ("K=V"). */
   env: string[];
   shell: string[];
+  /** Creation time of the latest filesystem result (metadata history entries reuse it, so a
+   *  fully cached rebuild gives the same image ID, like the classic builder). */
+  lastCreated: string;
   /** ENTRYPOINT reset Cmd unless a CMD came in the same stage (docker's rule). */
   cmdSet: boolean;
 };

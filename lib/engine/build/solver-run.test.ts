@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import tar from 'tar-stream';
+import { cacheReport, createTestEngine, runcMissing, type TestEngine } from './testing/engine.ts';
+import { ClassicRenderer } from '../progress/classic.ts';
+import type { BuildEvent } from '../progress/events.ts';
+
+if (runcMissing) console.warn(`solver RUN tests skipped: ${runcMissing}`);
+
+let eng: TestEngine;
+beforeAll(async () => {
+  if (!runcMissing) eng = await createTestEngine('run');
+});
+afterAll(async () => {
+  await eng?.dispose();
+});
+
+async function layerNames(eng: TestEngine, digest: string): Promise<string[]> {
+  const data = zlib.gunzipSync(await eng.store.get(digest));
+  const ex = tar.extract();
+  const names: string[] = [];
+  const done = (async () => {
+    for await (const e of ex) {
+      names.push(e.header.name);
+      e.resume();
+    }
+  })();
+  ex.end(data);
+  await done;
+  return names;
+}
+
+function logs(events: BuildEvent[]): string[] {
+  return events.filter((e) => e.type === 'vertex.log').map((e) => (e as { text: string }).text);
+}
+
+describe.skipIf(!!runcMissing)('solver with RUN on busybox', () => {
+  it('runs commands, streams output and records BuildKit history', async () => {
+    const ctx = await eng.context({ 'Dockerfile': 'FROM busybox\nARG GREETING=hi\nRUN echo "$GREETING from $(whoami)" && mkdir -p /out && echo x > /out/f\nRUN rm /out/f\n' });
+    const { result, events } = await eng.build(ctx, { tags: ['runner:1'] });
+    expect(logs(events)).toContain('hi from root');
+    const img = await eng.images.get(result.imageId);
+    const hist = img.config.history!.slice(-3).map((h) => h.created_by);
+    expect(hist).toEqual(['ARG GREETING=hi', 'RUN |1 GREETING=hi /bin/sh -c echo "$GREETING from $(whoami)" && mkdir -p /out && echo x > /out/f # buildkit', 'RUN |1 GREETING=hi /bin/sh -c rm /out/f # buildkit']);
+    const layers = img.manifest.layers;
+    expect(await layerNames(eng, layers[1].digest)).toEqual(['out/', 'out/f']);
+    // a deletion is a whiteout; runtime mount points never reach a layer
+    expect(await layerNames(eng, layers[2].digest)).toEqual(['out/', 'out/.wh.f']);
+  });
+
+  it('misses from the first use of a changed --build-arg', async () => {
+    const ctx = await eng.context({ 'a': 'a', 'Dockerfile': 'FROM busybox\nCOPY a /a\nARG VERSION=1\nRUN echo $VERSION > /v\nRUN cat /v\n' });
+    await eng.build(ctx);
+    const second = await eng.build(ctx, { buildArgs: { VERSION: '2' } });
+    expect(cacheReport(second.events)).toEqual({ 'COPY a /a': 'CACHED', 'RUN echo $VERSION > /v': 'ARG VERSION changed', 'RUN cat /v': 'parent step rebuilt' });
+  });
+
+  it("shows the lesson's BAD vs GOOD ordering", async () => {
+    const files = { 'requirements.txt': 'flask\n', 'app.py': 'print(1)\n' };
+    const bad = await eng.context({ ...files, Dockerfile: 'FROM busybox\nWORKDIR /app\nCOPY . .\nRUN cat requirements.txt > deps\n' });
+    const good = await eng.context({ ...files, Dockerfile: 'FROM busybox\nWORKDIR /app\nCOPY requirements.txt .\nRUN cat requirements.txt > deps\nCOPY . .\n' });
+    await eng.build(bad, { tags: ['bad'] });
+    await eng.build(good, { tags: ['good'] });
+    await fs.writeFile(path.join(bad, 'app.py'), 'print(2)\n');
+    await fs.writeFile(path.join(good, 'app.py'), 'print(2)\n');
+    const b = cacheReport((await eng.build(bad, { tags: ['bad'] })).events);
+    const g = cacheReport((await eng.build(good, { tags: ['good'] })).events);
+    expect(b).toEqual({ 'WORKDIR /app': 'CACHED', 'COPY . .': 'app.py changed', 'RUN cat requirements.txt > deps': 'parent step rebuilt' });
+    expect(g).toEqual({ 'WORKDIR /app': 'CACHED', 'COPY requirements.txt .': 'CACHED', 'RUN cat requirements.txt > deps': 'CACHED', 'COPY . .': 'app.py changed' });
+  });
+
+  it('never runs an unused failing stage; COPY --from hits when the files are identical', async () => {
+    const ctx = await eng.context({
+      'src.txt': 'v1',
+      Dockerfile: [
+        'FROM busybox AS broken',
+        'RUN exit 1',
+        'FROM busybox AS build',
+        'COPY src.txt /src.txt',
+        'RUN cp /src.txt /artifact && echo built',
+        'FROM scratch',
+        'COPY --from=build /artifact /artifact',
+      ].join('\n'),
+    });
+    const first = await eng.build(ctx);
+    expect(first.events.some((e) => e.type === 'vertex.started' && /exit 1/.test(e.name))).toBe(false);
+    await fs.writeFile(path.join(ctx, 'src.txt'), 'v1');
+    await fs.utimes(path.join(ctx, 'src.txt'), new Date(), new Date(Date.now() + 3000));
+    const second = await eng.build(ctx, { noCacheFilter: ['build'] });
+    const r = cacheReport(second.events);
+    expect(r['RUN cp /src.txt /artifact && echo built']).toBe('--no-cache-filter build');
+    expect(r['COPY --from=build /artifact /artifact']).toBe('CACHED');
+  });
+
+  it('fails a RUN with its command, exit code and output, on the right line', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN echo about to fail && exit 3\n' });
+    const { error, events } = await eng.fail(ctx);
+    expect(error.code).toBe('RUN_FAILED');
+    expect(error.message).toContain('exit code: 3');
+    expect(events.at(-1)).toMatchObject({ type: 'build.error', range: { start: 2 } });
+  });
+
+  it('renders the classic builder output', async () => {
+    const ctx = await eng.context({ 'f': 'x', Dockerfile: 'FROM busybox\nCOPY f /f\nENV A=1\nRUN echo classic\n' });
+    await eng.build(ctx, { tags: ['classic:v1'] });
+    const { events } = await eng.build(ctx, { tags: ['classic:v1'] });
+    let out = '';
+    const r = new ClassicRenderer((t) => (out += t));
+    events.forEach((e) => r.write(e));
+    expect(out).toMatch(/^Sending build context to Docker daemon {2}\d+(\.\d+)?[kM]?B\nStep 1\/4 : FROM busybox\n ---> [0-9a-f]{12}\nStep 2\/4 : COPY f \/f\n ---> Using cache\n ---> [0-9a-f]{12}\nStep 3\/4 : ENV A=1\n/);
+    expect(out).toMatch(/Step 4\/4 : RUN echo classic\n ---> Using cache\n ---> [0-9a-f]{12}\nSuccessfully built [0-9a-f]{12}\nSuccessfully tagged classic:v1\n$/);
+  });
+});
