@@ -151,5 +151,6 @@ export async function connectEngine(opts: { withBuilder?: boolean; env?: NodeJS.
   if (env.LAB_HOST) throw new EngineError('UNAVAILABLE', `no lab daemon answers on ${socketPath} (LAB_HOST is set); start it with "lab daemon" or unset LAB_HOST`);
   const { openEngine } = await import('../engine/daemon/engine.ts');
   const { LocalEngineApi } = await import('../engine/daemon/local-api.ts');
-  return new LocalEngineApi(await openEngine({ root: resolveLabRoot(env), withBuilder: opts.withBuilder ?? false }));
+  const withBuilder = opts.withBuilder ?? false;
+  return new LocalEngineApi(await openEngine({ root: resolveLabRoot(env), withBuilder, ensureBaseImages: withBuilder }));
 }

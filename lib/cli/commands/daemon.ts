@@ -1,0 +1,39 @@
+// lab daemon — runs the engine and serves the CLI on a Unix socket ($LAB_HOST, default
+// $LAB_ROOT/lab.sock), like dockerd. Stops on SIGINT/SIGTERM and removes its socket.
+import { parseArgs } from 'node:util';
+import type { Command } from '../main.ts';
+import { openEngine } from '../../engine/daemon/engine.ts';
+import { LocalEngineApi } from '../../engine/daemon/local-api.ts';
+import { startDaemon } from '../../engine/daemon/http-server.ts';
+import { resolveLabRoot, resolveSocketPath } from '../../engine/daemon/socket-path.ts';
+
+const command: Command = {
+  summary: 'run the build engine and serve the CLI on a Unix socket (like dockerd)',
+  async run(args) {
+    const { values } = parseArgs({ args, options: { root: { type: 'string' }, host: { type: 'string', short: 'H' } } });
+    const env = { ...process.env };
+    if (values.root) env.LAB_ROOT = values.root;
+    if (values.host) env.LAB_HOST = values.host;
+    const root = resolveLabRoot(env);
+    const socketPath = resolveSocketPath(env);
+    const engine = await openEngine({ root });
+    const api = new LocalEngineApi(engine);
+    const handle = await startDaemon(api, socketPath);
+    process.stderr.write(`lab daemon: state in ${root}\n`);
+    if (engine.builderProblem) process.stderr.write(`lab daemon: warning: ${engine.builderProblem}\n`);
+    process.stderr.write(`lab daemon: listening on unix://${socketPath}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    process.stderr.write('lab daemon: shutting down\n');
+    await handle.close();
+    return 0;
+  },
+};
+export default command;
