@@ -15,6 +15,7 @@ registerCommand('daemon', async () => (await import('./daemon.ts')).default);
 registerCommand('images', async () => (await import('./images.ts')).default);
 registerCommand('history', async () => (await import('./history.ts')).default);
 registerCommand('inspect', async () => (await import('./inspect.ts')).default);
+registerCommand('tag', async () => (await import('./tag.ts')).default);
 registerCommand('rmi', async () => (await import('./rmi.ts')).default);
 registerCommand('save', async () => (await import('./save.ts')).default);
 registerCommand('load', async () => (await import('./load.ts')).default);
