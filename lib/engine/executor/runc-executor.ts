@@ -184,10 +184,10 @@ export class RuncExecutor implements Executor {
       if (polling || exited) return;
       polling = true;
       try {
-        // a fork bomb sits at the pids limit with forks refused: stop it instead of waiting
-        // for the timeout (a step that merely touched the limit once goes on)
+        // Reaching the pids limit fails the step (forks were refused: a fork bomb or a runaway
+        // loop), without waiting for the timeout; one more poll lets a normal exit win the race.
         const cnt = await readCounters(c.cgroupsPath);
-        pidsStreak = cnt.pidsRefused > 0 && cnt.pidsCurrent >= c.limits.pids ? pidsStreak + 1 : 0;
+        pidsStreak = cnt.pidsRefused > 0 ? pidsStreak + 1 : 0;
         if (pidsStreak >= 2) kill('pids');
         if (c.limits.diskBytes > 0 && req.writableDir) {
           const used = await diskUsage(req.writableDir, (diskBase ?? 0) + c.limits.diskBytes);

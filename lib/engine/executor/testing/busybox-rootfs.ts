@@ -15,13 +15,22 @@ export function runcUnavailableReason(): string | undefined {
   } catch {
     return 'runc is not installed (apt-get install runc)';
   }
-  try {
-    const out = execFileSync('file', ['-L', BUSYBOX], { encoding: 'utf8' });
-    if (!/statically linked/.test(out)) return `${BUSYBOX} is not static (apt-get install busybox-static)`;
-  } catch {
-    if (!fs.existsSync(BUSYBOX)) return `${BUSYBOX} missing (apt-get install busybox-static)`;
-  }
+  if (!fs.existsSync(BUSYBOX)) return `${BUSYBOX} missing (apt-get install busybox-static)`;
+  if (!isStaticElf(BUSYBOX)) return `${BUSYBOX} is not statically linked (apt-get install busybox-static)`;
   return undefined;
+}
+
+/** A 64-bit little-endian ELF without a PT_INTERP program header needs no dynamic loader. */
+function isStaticElf(file: string): boolean {
+  const b = fs.readFileSync(file);
+  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2 || b[5] !== 1) return false;
+  const phoff = Number(b.readBigUInt64LE(0x20));
+  const phentsize = b.readUInt16LE(0x36);
+  const phnum = b.readUInt16LE(0x38);
+  for (let i = 0; i < phnum; i++) {
+    if (b.readUInt32LE(phoff + i * phentsize) === 3) return false; // PT_INTERP
+  }
+  return true;
 }
 
 /** Why overlay tests cannot run, or undefined. */
