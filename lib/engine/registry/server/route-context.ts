@@ -1,0 +1,19 @@
+// What every endpoint handler receives.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ContentStore } from '../../content-store/content-store.ts';
+import type { RepositoryLinks } from './repository-links.ts';
+import type { UploadSessions } from './upload-sessions.ts';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** The repository name from the path (validated). */
+  name: string;
+  links: RepositoryLinks;
+  uploads: UploadSessions;
+  content: ContentStore;
+  maxManifestBytes: number;
+  /** Whether the caller may pull from another repository (cross-repo mount). */
+  mayPull(name: string): Promise<boolean>;
+}
