@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import { loadIgnoreFile, parseIgnoreFile } from './ignore-file.ts';
-import { PatternMatcher } from './pattern-matcher.ts';
+import { PatternMatcher, excludedByWalk } from './pattern-matcher.ts';
 import { walkContext } from './context-walker.ts';
 import { resolveSource } from './resolve-source.ts';
 import { packContext } from './context-tar.ts';
@@ -57,7 +57,7 @@ class DirectoryContext implements BuildContext {
   isExcluded(relPath: string): boolean {
     const rel = contextRelative(relPath);
     if (rel === '.') return false;
-    return this.matcher.matchesOrParentMatches(rel);
+    return excludedByWalk(this.matcher, rel);
   }
 
   walk(opts: { onExcluded?: (e: ExcludedEntry) => void } = {}): AsyncGenerator<ContextEntry> {

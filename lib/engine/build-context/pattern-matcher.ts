@@ -268,6 +268,25 @@ export class PatternMatcher {
   }
 }
 
+/**
+ * What the context walk decides for `file`: matchesUsingParentResults applied from the top
+ * directory down. It differs from matchesOrParentMatches in rare cases (an exception that
+ * matches a parent directory only after an earlier pattern excluded a deeper path), and it
+ * is what BuildKit's walk actually sends, so COPY resolution must agree with it.
+ */
+export function excludedByWalk(pm: PatternMatcher, file: string): boolean {
+  if (!pm.patterns.length) return false;
+  const parts = file.split('/');
+  let info: MatchInfo | null = null;
+  let excluded = false;
+  for (let i = 0; i < parts.length; i++) {
+    const r = pm.matchesUsingParentResults(parts.slice(0, i + 1).join('/'), info);
+    info = r.info;
+    excluded = r.excluded;
+  }
+  return excluded;
+}
+
 function dirname(p: string): string {
   const i = p.lastIndexOf('/');
   if (i < 0) return '.';
