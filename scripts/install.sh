@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js >= 20.9 is required (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
+
 apt_packages=(
   runc attr busybox-static bubblewrap   # the build engine: sandboxes, xattrs, offline base image
   buildah skopeo umoci podman           # reference builder and interop checks (tests)
