@@ -3,15 +3,18 @@ import path from 'node:path';
 import type { Command } from '../main.ts';
 import { humanSize, openContext, type ContextReport } from '../../engine/build-context/index.ts';
 
-const USAGE = 'Usage: lab context [-f DOCKERFILE] [--json] [--top N] CONTEXT';
+const USAGE = 'Usage: lab context [-f DOCKERFILE] [--json] [--top N] [--list] CONTEXT\n  --list   print every path that would be sent, with its size';
 
-function parseArgs(args: string[]): { file?: string; json: boolean; top: number; dir?: string; help: boolean } {
-  const out: { file?: string; json: boolean; top: number; dir?: string; help: boolean } = { json: false, top: 5, help: false };
+type Args = { file?: string; json: boolean; top: number; dir?: string; help: boolean; list: boolean };
+
+function parseArgs(args: string[]): Args {
+  const out: Args = { json: false, top: 5, help: false, list: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '-f' || a === '--file') out.file = args[++i];
     else if (a.startsWith('--file=')) out.file = a.slice(7);
     else if (a === '--json') out.json = true;
+    else if (a === '--list') out.list = true;
     else if (a === '--top') out.top = Number(args[++i]) || 5;
     else if (a === '-h' || a === '--help') out.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${USAGE}`);
@@ -58,6 +61,19 @@ const command: Command = {
       return 0;
     }
     const ctx = await openContext(opts.dir ?? '.', { dockerfile: opts.file });
+    if (opts.list) {
+      // `lab context --list | head` closes the pipe early: stop quietly.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
+      for await (const e of ctx.walk()) {
+        const line = opts.json ? JSON.stringify({ path: e.path, type: e.type, size: e.size, ...(e.linkTarget ? { linkTarget: e.linkTarget } : {}) })
+          : `${e.type === 'dir' ? '-'.padEnd(10) : humanSize(e.size).padEnd(10)}${e.path}${e.type === 'dir' ? '/' : e.type === 'symlink' ? ` -> ${e.linkTarget}` : ''}`;
+        process.stdout.write(line + '\n');
+      }
+      return 0;
+    }
     const report = await ctx.report({ top: opts.top });
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
     return 0;
