@@ -21,3 +21,4 @@ registerCommand('save', async () => (await import('./save.ts')).default);
 registerCommand('load', async () => (await import('./load.ts')).default);
 registerCommand('system', async () => (await import('./system.ts')).default);
 registerCommand('builder', async () => (await import('./builder.ts')).default);
+registerCommand('build', async () => (await import('./build.ts')).default);

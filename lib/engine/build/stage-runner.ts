@@ -9,6 +9,7 @@ import { mkdirAllInRoot, resolveInRoot } from '../executor/scoped-path.ts';
 import { resolveUser } from '../executor/user-resolver.ts';
 import { createdBy, newImageConfig } from '../image/config-builder.ts';
 import type { Image, ImageStore } from '../image/image.ts';
+import { formatReference, parseReference } from '../image/reference.ts';
 import type { BuildContext } from '../build-context/index.ts';
 import { checksumFiles } from '../build-cache/source-checksum.ts';
 import { filesDigest } from '../build-cache/cache-key.ts';
@@ -75,19 +76,25 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
   let globalIndex = env.globalStart.get(index) ?? 1;
   const position = (i: number, total: number): StepPosition => ({ stage: index, stageName: stage.name, index: i, total, globalIndex, globalTotal: env.globalTotal });
 
-  // FROM
-  const fromVertex = progress.vertex(`[${prefix}${fsIndex}/${fsTotal}] FROM ${stage.baseName}`, { step: position(1, fsTotal), instruction: shown(stage.from), range: stage.from.range });
+  // FROM: resolve the base first (BuildKit shows "load metadata for ..." before the FROM step)
   let state: StageState;
   let expanded;
   let image: Image | undefined;
+  let parent: StageResult | undefined;
+  let fromName = stage.baseName;
+  let fromVertex: ReturnType<Progress['vertex']> | undefined;
   try {
-    if (stage.base.kind === 'stage') {
-      const parent = await env.stage(stage.base.index);
+    if (stage.base.kind === 'stage') parent = await env.stage(stage.base.index);
+    else if (stage.base.kind === 'image') {
+      image = await env.resolveImage(stage.base.ref);
+      fromName = formatReference(parseReference(stage.base.ref));
+    }
+    fromVertex = progress.vertex(`[${prefix}${fsIndex}/${fsTotal}] FROM ${fromName}`, { step: position(1, fsTotal), instruction: shown(stage.from), range: stage.from.range });
+    if (parent) {
       state = { ...structuredClone(parent.state), rebuilt: parent.state.rebuilt };
       expanded = expandStage(plan, index, { parent: parent.expanded });
       fromVertex.done({ resultId: state.key });
-    } else if (stage.base.kind === 'image') {
-      image = await env.resolveImage(stage.base.ref);
+    } else if (image) {
       expanded = expandStage(plan, index, { baseEnv: image.config.config?.Env ?? [] });
       const config = newImageConfig(image.config);
       state = emptyState(config, `from:${image.target.digest}`, image.config.created ?? env.step.created);
@@ -101,7 +108,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
     }
   } catch (err) {
     const e = asStepError(err, stage.from.range, env.step.dockerfile);
-    fromVertex.error(e.code, e.message, e.range);
+    fromVertex?.error(e.code, e.message, e.range);
     throw e;
   }
   if (stage.base.kind !== 'stage') {
