@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fsp from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openContext } from './directory-context.ts';
 import { walkContext } from './context-walker.ts';
 import { PatternMatcher } from './pattern-matcher.ts';
@@ -11,6 +12,7 @@ import { humanSize } from './human-size.ts';
 import type { BuildContext, ContextEntry } from './index.ts';
 
 let tmp: string;
+const realReaddir = fsp.readdir.bind(fsp);
 
 function write(root: string, rel: string, content: string | number): void {
   const p = path.join(root, rel);
@@ -92,23 +94,31 @@ describe('walking a context', () => {
   });
 
   it('does not open an excluded directory when no exception can match inside it', async () => {
-    const root = path.join(tmp, 'unreadable');
+    const root = path.join(tmp, 'unopened');
     write(root, 'data/private/x', 'x');
+    write(root, 'docs/api/a.md', 'a');
+    write(root, 'docs/other/b.md', 'b');
     write(root, 'keep.txt', 'k');
-    fs.chmodSync(path.join(root, 'data/private'), 0o000);
+    const opened: string[] = [];
+    const spy = vi.spyOn(fsp, 'readdir').mockImplementation(((p: string, ...rest: unknown[]) => {
+      opened.push(path.relative(root, String(p)) || '.');
+      return (realReaddir as (...a: unknown[]) => unknown)(p, ...rest);
+    }) as typeof fsp.readdir);
     try {
-      const pm = new PatternMatcher(['data', '!keep.txt']);
-      const seen: string[] = [];
-      for await (const e of walkContext(root, pm, { measureExcluded: false })) seen.push(e.path);
-      expect(seen).toEqual(['keep.txt']);
-      // A wildcard exception forces a full descent (fsutil does the same): as root we can
-      // still read the 000 directory, so only check the pattern is honoured.
-      const pm2 = new PatternMatcher(['data', '!**/x']);
-      const seen2: string[] = [];
-      for await (const e of walkContext(root, pm2, { measureExcluded: false })) seen2.push(e.path);
-      if (process.getuid?.() === 0) expect(seen2).toEqual(['data', 'data/private', 'data/private/x', 'keep.txt']);
+      const walk = async (patterns: string[]) => {
+        opened.length = 0;
+        const seen: string[] = [];
+        for await (const e of walkContext(root, new PatternMatcher(patterns), { measureExcluded: false })) seen.push(e.path);
+        return seen;
+      };
+      expect(await walk(['data', 'docs', '!docs/api'])).toEqual(['docs', 'docs/api', 'docs/api/a.md', 'keep.txt']);
+      expect(opened.sort()).toEqual(['.', 'docs', 'docs/api']); // neither data nor docs/other
+      // A wildcard exception could match anywhere, so every excluded directory is opened
+      // (BuildKit's fsutil does the same).
+      expect(await walk(['data', 'docs', '!**/a.md'])).toEqual(['docs', 'docs/api', 'docs/api/a.md', 'keep.txt']);
+      expect(opened).toContain('data/private');
     } finally {
-      fs.chmodSync(path.join(root, 'data/private'), 0o755);
+      spy.mockRestore();
     }
   });
 
