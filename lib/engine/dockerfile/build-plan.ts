@@ -121,15 +121,14 @@ export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: 
     else if (img.result === 'scratch') base = { kind: 'scratch' };
     else base = { kind: 'image', ref: img.result };
     if (ps.name !== undefined) byName.set(ps.name, ps.index);
-    const stage: Stage = {
-      ...ps,
+    const stage: Stage = Object.assign({}, ps, {
       baseName: img.result,
       base,
       fromVars: { used: [...used], undefined: [...unset] },
       dependsOn: [],
       images: [],
       expanded: { index: ps.index, steps: [], imageEnv: [], stateEnv: [], declaredArgs: [] },
-    };
+    });
     if (platform !== undefined) stage.platform = platform;
     return stage;
   });

@@ -179,7 +179,8 @@ export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions 
             file,
           );
         }
-        node.heredocs.push({ ...doc, content });
+        doc.content = content;
+        node.heredocs.push(doc);
       }
     }
 
