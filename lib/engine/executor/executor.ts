@@ -86,7 +86,8 @@ export interface ExecLimits {
   fileSizeBytes: number;
   /**
    * Bytes the run may add under `ExecRequest.writableDir` (usually the snapshot's upperdir),
-   * checked by a watchdog every second: RESOURCE_LIMIT "disk". 0 = unchecked.
+   * checked by a watchdog (every 0.5 s, less often for big trees): RESOURCE_LIMIT "disk".
+   * 0 = unchecked.
    */
   diskBytes: number;
 }
@@ -99,7 +100,7 @@ export const DEFAULT_LIMITS: ExecLimits = {
   nofile: 1024 * 1024,
   nproc: 8192,
   fileSizeBytes: 2 * 1024 * 1024 * 1024,
-  diskBytes: 0,
+  diskBytes: 4 * 1024 * 1024 * 1024,
 };
 
 export interface ExecRequest {

@@ -179,6 +179,8 @@ export class RuncExecutor implements Executor {
     if (req.signal?.aborted) kill('cancelled');
     let pidsStreak = 0;
     let diskBase: number | undefined;
+    let lastWalkAt = 0;
+    let lastWalkMs = 0;
     let polling = false;
     timers.push(setInterval(async () => {
       if (polling || exited) return;
@@ -190,9 +192,15 @@ export class RuncExecutor implements Executor {
         pidsStreak = cnt.pidsRefused > 0 ? pidsStreak + 1 : 0;
         if (pidsStreak >= 2) kill('pids');
         if (c.limits.diskBytes > 0 && req.writableDir) {
-          const used = await diskUsage(req.writableDir, (diskBase ?? 0) + c.limits.diskBytes);
-          diskBase ??= used;
-          if (used - diskBase > c.limits.diskBytes) kill('disk');
+          // walking a big upperdir costs: keep the watchdog under ~10% of the time
+          if (performance.now() - lastWalkAt >= Math.max(500, 10 * lastWalkMs)) {
+            const w0 = performance.now();
+            const used = await diskUsage(req.writableDir, (diskBase ?? 0) + c.limits.diskBytes);
+            lastWalkAt = performance.now();
+            lastWalkMs = lastWalkAt - w0;
+            diskBase ??= used;
+            if (used - diskBase > c.limits.diskBytes) kill('disk');
+          }
         }
       } finally {
         polling = false;
@@ -219,10 +227,11 @@ export class RuncExecutor implements Executor {
         const runtimeMessage = await readRuncError(path.join(c.workDir, 'runc.log'));
         let reason: ExecFailureReason | undefined = killReason;
         if (!reason && exitCode !== 0) {
+          // a refused fork usually makes the shell exit with its own code ("can't fork"): still pids
           if (counters.oomKills > 0) reason = 'memory';
+          else if (counters.pidsRefused > 0) reason = 'pids';
           else if (runtimeMessage) reason = 'runtime';
           else if (exitCode === 128 + SIGXFSZ || output.lastLines().some((l) => EFBIG.test(l))) reason = 'file-size';
-          else if (counters.pidsRefused > 0 && exitCode >= 128) reason = 'pids';
           else reason = 'exit';
         }
         if (reason === 'timeout' && counters.pidsRefused > 0) reason = 'pids';
