@@ -7,12 +7,13 @@ import { OciLayoutStore } from '../../content-store/oci-layout-store.ts';
 import { createImageStore } from '../../image/layout-image-store.ts';
 import { FileBuildCache } from '../../build-cache/file-cache.ts';
 import { RuncExecutor } from '../../executor/runc-executor.ts';
-import { runcUnavailableReason } from '../../executor/testing/busybox-rootfs.ts';
+import { overlayUnavailableReason, runcUnavailableReason } from '../../executor/testing/busybox-rootfs.ts';
+import { OverlaySnapshotter } from '../../snapshot/overlay-snapshotter.ts';
+import { CopySnapshotter } from '../../snapshot/copy-snapshotter.ts';
 import type { Snapshotter } from '../../snapshot/snapshotter.ts';
 import type { BuildEvent } from '../../progress/events.ts';
 import { Solver } from '../solver.ts';
 import type { BuildRequest, BuildResult } from '../build.ts';
-import { SimpleCopySnapshotter } from './simple-snapshotter.ts';
 
 export const runcMissing = runcUnavailableReason();
 export const isRoot = process.getuid?.() === 0;
@@ -32,8 +33,11 @@ export type TestEngine = {
   dispose(): Promise<void>;
 };
 
+/** OverlayFS when this host mounts it (set LAB_TEST_SNAPSHOTTER=copy to force the copy one). */
+export const snapshotterKind: 'overlay' | 'copy' = process.env.LAB_TEST_SNAPSHOTTER === 'copy' || overlayUnavailableReason() ? 'copy' : 'overlay';
+
 async function makeSnapshotter(root: string, store: OciLayoutStore): Promise<Snapshotter> {
-  const s = new SimpleCopySnapshotter(root, store);
+  const s = snapshotterKind === 'overlay' ? new OverlaySnapshotter({ root, store }) : new CopySnapshotter({ root, store });
   await s.init();
   return s;
 }
