@@ -11,6 +11,9 @@ import { ensureBusybox } from '../base-images/busybox-image.ts';
 import type { Builder } from '../build/build.ts';
 import type { Executor } from '../executor/executor.ts';
 import type { Snapshotter } from '../snapshot/snapshotter.ts';
+import { OverlaySnapshotter } from '../snapshot/overlay-snapshotter.ts';
+import { CopySnapshotter } from '../snapshot/copy-snapshotter.ts';
+import { Solver } from '../build/solver.ts';
 
 const run = promisify(execFile);
 
@@ -57,7 +60,6 @@ export async function openEngine(opts: OpenEngineOptions): Promise<Engine> {
     engine.snapshotter = await createSnapshotter(path.join(root, 'snapshots'), content, opts.snapshotter ?? process.env.LAB_SNAPSHOTTER);
     await engine.snapshotter.init();
     await engine.executor?.sweep();
-    const { Solver } = (await import('../build/solver.ts')) as { Solver: new (deps: unknown) => Builder };
     engine.builder = new Solver({ root, content, images, snapshotter: engine.snapshotter, cache, executor: engine.executor });
   } catch (err) {
     engine.builderProblem = `the builder is not available: ${(err as Error).message}`;
@@ -75,27 +77,26 @@ async function createExecutor(root: string): Promise<Executor | undefined> {
   return new RuncExecutor({ root });
 }
 
-type SnapshotterCtor = new (opts: { root: string; store: OciLayoutStore }) => Snapshotter;
-
-/** Loads the snapshotter implementation by kind (the STORE engineer's modules). */
+/** OverlayFS when a test mount works here (root, kernel support), else the copy snapshotter. */
 async function createSnapshotter(root: string, store: OciLayoutStore, kind?: string): Promise<Snapshotter> {
-  const candidates = kind === 'copy'
-    ? [['copy-snapshotter.ts', 'CopySnapshotter']]
-    : kind === 'overlay'
-      ? [['overlay-snapshotter.ts', 'OverlaySnapshotter']]
-      : [['overlay-snapshotter.ts', 'OverlaySnapshotter'], ['copy-snapshotter.ts', 'CopySnapshotter']];
-  const problems: string[] = [];
-  for (const [file, name] of candidates) {
-    try {
-      const mod = (await import(/* @vite-ignore */ `../snapshot/${file}`)) as Record<string, unknown>;
-      const factory = mod.createSnapshotter as ((o: { root: string; store: OciLayoutStore; kind?: string }) => Promise<Snapshotter> | Snapshotter) | undefined;
-      if (typeof factory === 'function') return await factory({ root, store, kind });
-      const Ctor = mod[name] as SnapshotterCtor | undefined;
-      if (typeof Ctor === 'function') return new Ctor({ root, store });
-      problems.push(`${file} has no ${name}`);
-    } catch (err) {
-      problems.push(`${file}: ${(err as Error).message}`);
-    }
+  if (kind && kind !== 'overlay' && kind !== 'copy') throw new Error(`LAB_SNAPSHOTTER=${kind}: use overlay or copy`);
+  const useOverlay = kind ? kind === 'overlay' : await overlayWorks(root);
+  return useOverlay ? new OverlaySnapshotter({ root, store }) : new CopySnapshotter({ root, store });
+}
+
+async function overlayWorks(root: string): Promise<boolean> {
+  if (process.getuid?.() !== 0) return false;
+  await fs.mkdir(root, { recursive: true });
+  const dir = await fs.mkdtemp(path.join(root, 'probe-'));
+  const [lower, upper, work, merged] = ['l', 'u', 'w', 'm'].map((n) => path.join(dir, n));
+  try {
+    for (const d of [lower, upper, work, merged]) await fs.mkdir(d);
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);
+    await run('umount', [merged]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
-  throw new Error(`no snapshotter could be loaded (${problems.join('; ')})`);
 }

@@ -40,7 +40,7 @@ export class LocalEngineApi implements EngineApi {
     const { images } = this.engine;
     const img = await images.get(name);
     const locals = await images.list();
-    return historyRows(img, locals, (i) => images.layerSize(img.manifest.layers[i]));
+    return historyRows(img, locals, async (i) => (await images.layerUsage(img.manifest.layers[i])).contentSize);
   }
 
   async tag(source: string, target: string) {

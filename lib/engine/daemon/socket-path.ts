@@ -4,12 +4,12 @@ import { EngineError } from '../errors.ts';
 
 export const DEFAULT_LAB_ROOT = './data/engine';
 
-export function resolveLabRoot(env: NodeJS.ProcessEnv = process.env): string {
+export function resolveLabRoot(env: Record<string, string | undefined> = process.env): string {
   return path.resolve(env.LAB_ROOT || DEFAULT_LAB_ROOT);
 }
 
 /** unix:///path -> /path; a bare path is accepted too. Default $LAB_ROOT/lab.sock. */
-export function resolveSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+export function resolveSocketPath(env: Record<string, string | undefined> = process.env): string {
   const host = env.LAB_HOST;
   if (!host) return path.join(resolveLabRoot(env), 'lab.sock');
   if (host.startsWith('unix://')) return path.resolve(host.slice('unix://'.length));

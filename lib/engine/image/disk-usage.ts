@@ -40,7 +40,7 @@ export async function diskUsage(images: ImageStore, cacheLayers: Digest[] = []):
   const sizeOf = new Map<Digest, number>();
   for (const img of list) {
     for (const l of new Set(img.manifest.layers.map((x) => x.digest))) users.set(l, (users.get(l) ?? 0) + 1);
-    for (const l of img.manifest.layers) if (!sizeOf.has(l.digest)) sizeOf.set(l.digest, await images.layerSize(l));
+    for (const l of img.manifest.layers) if (!sizeOf.has(l.digest)) sizeOf.set(l.digest, (await images.layerUsage(l)).contentSize);
   }
   const usage: ImageUsage[] = list.map((img: Image) => {
     let shared = 0;
@@ -57,7 +57,7 @@ export async function diskUsage(images: ImageStore, cacheLayers: Digest[] = []):
   for (const d of new Set(cacheLayers)) {
     const info = await images.content.info(d);
     if (!info) continue;
-    const size = sizeOf.get(d) ?? (await images.layerSize(await sniffLayer(images, d, info.size)));
+    const size = sizeOf.get(d) ?? (await images.layerUsage(await sniffLayer(images, d, info.size))).contentSize;
     cache.push({ id: d, size, shared: users.has(d) });
   }
   const buildCacheSize = cache.reduce((a, c) => a + c.size, 0);

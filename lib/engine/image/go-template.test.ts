@@ -49,6 +49,10 @@ describe('Go template subset', () => {
     expect(renderTemplate('{{json .Config}}', { Config: { Env: ['X=<&>'], Cmd: ['sh'] } })).toBe('{"Env":["X=<&>"],"Cmd":["sh"]}');
   });
 
+  it('sorts map keys in json like Go', () => {
+    expect(renderTemplate('{{json .Config.Labels}}', data)).toBe('{"a":"1","b":"2"}');
+  });
+
   it('reports template errors', () => {
     expect(() => renderTemplate('{{range .X}}', data)).toThrow(/missing \{\{end\}\}/);
     expect(() => renderTemplate('{{nope .X}}', data)).toThrow(/function "nope" not defined/);

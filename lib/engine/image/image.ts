@@ -161,7 +161,7 @@ export interface Image {
   config: ImageConfig;
   /** Normalised names pointing at this image, sorted ("docker.io/library/busybox:latest"). */
   names: string[];
-  /** Sum of the uncompressed layer sizes (docker's Size). */
+  /** Sum of the layers' content sizes (docker's Size: bytes of the files in each layer). */
   size: number;
 }
 
@@ -186,6 +186,11 @@ export interface PutImageInput {
   annotations?: Record<string, string>;
 }
 
+export interface LayerUsage {
+  tarSize: number;
+  contentSize: number;
+}
+
 /** One line of `docker rmi` output. */
 export type RemoveEvent = { Untagged: string } | { Deleted: Digest };
 
@@ -207,6 +212,9 @@ export interface ImageStore {
   remove(refOrId: string, opts?: { force?: boolean }): Promise<RemoveEvent[]>;
   /** Manifest digests named by index.json: the GC roots the image store holds. */
   roots(): Promise<Digest[]>;
-  /** Uncompressed size of a layer blob (cached after the first gunzip). */
+  /** Uncompressed tar size of a layer blob (cached after the first read). */
   layerSize(layer: Descriptor): Promise<number>;
+  /** Sizes of a layer: tar bytes, and content bytes as docker counts them for SIZE (regular
+   *  file sizes + symlink target lengths, hard links once, whiteouts 0). Cached. */
+  layerUsage(layer: Descriptor): Promise<LayerUsage>;
 }

@@ -23,6 +23,8 @@ export interface ImageInspect {
   Descriptor: { mediaType: string; digest: string; size: number };
 }
 
+const MAP_KEYS = new Set(['ExposedPorts', 'Volumes', 'Labels']);
+
 /** Config with docker's key order; empty fields are omitted (omitempty) like the API does. */
 export function inspectConfig(c: ContainerConfig | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -32,7 +34,7 @@ export function inspectConfig(c: ContainerConfig | undefined): Record<string, un
     if (!keep(v)) return;
     if (Array.isArray(v) && v.length === 0 && k !== 'Cmd' && k !== 'Entrypoint') return;
     if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return;
-    out[k] = v;
+    out[k] = MAP_KEYS.has(k) ? Object.fromEntries(Object.keys(v as object).sort().map((x) => [x, (v as Record<string, unknown>)[x]])) : v;
   };
   put('User');
   put('ExposedPorts');

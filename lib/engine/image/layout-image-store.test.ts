@@ -8,6 +8,7 @@ import { addHistory, createdBy, newImageConfig } from './config-builder.ts';
 import { createImageStore, type LayoutImageStore } from './layout-image-store.ts';
 import { MediaTypes, type LayerRef } from './image.ts';
 import { sha256Digest } from './manifest-builder.ts';
+import tar from 'tar-stream';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-imgstore-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -21,9 +22,20 @@ beforeEach(() => {
   images = createImageStore(content, { metaDir: path.join(dir, 'images') });
 });
 
-/** A fake "tar" payload is enough here: the store only hashes and gunzips it. */
+/** A one-file layer tar: /<text>.txt holding 1000 bytes. */
+async function tarOf(text: string): Promise<Buffer> {
+  const pack = tar.pack();
+  pack.entry({ name: `${text}.txt`, mtime: new Date(0), mode: 0o644 }, Buffer.alloc(1000, text));
+  pack.entry({ name: `link-${text}`, type: 'symlink', linkname: 'abc', mtime: new Date(0) });
+  pack.entry({ name: `.wh.gone-${text}`, mtime: new Date(0) }, Buffer.alloc(0));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
 async function layer(text: string): Promise<LayerRef> {
-  const raw = Buffer.from(text.padEnd(1024, '\0'));
+  const raw = await tarOf(text);
   const gz = gzipSync(raw);
   const info = await content.put(gz);
   return { descriptor: { mediaType: MediaTypes.ociLayerGzip, digest: info.digest, size: info.size }, diffId: sha256Digest(raw) };
@@ -43,7 +55,10 @@ describe('LayoutImageStore on the real OCI layout store', () => {
   it('puts, resolves by name, id, short id and manifest digest', async () => {
     const img = await image('myapp:v1', ['a', 'b']);
     expect(img.names).toEqual(['docker.io/library/myapp:v1']);
-    expect(img.size).toBe(2048);
+    // docker's SIZE: file bytes + symlink target length, whiteouts 0
+    expect(img.size).toBe(2 * 1003);
+    const usage = await images.layerUsage(img.manifest.layers[0]);
+    expect(usage).toEqual({ tarSize: (await tarOf('a')).length, contentSize: 1003 });
     expect(img.manifest.layers).toHaveLength(2);
     for (const key of ['myapp:v1', 'docker.io/library/myapp:v1', img.id, img.id.slice(7), img.id.slice(7, 19), img.target.digest]) {
       expect((await images.get(key)).id).toBe(img.id);

@@ -2,11 +2,11 @@
 // See image.ts for the terms and lifecycle.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { EngineError } from '../errors.ts';
 import type { ContentStore } from '../content-store/content-store.ts';
 import { Annotations, MediaTypes } from './image.ts';
-import type { Descriptor, Digest, Image, ImageConfig, ImageStore, Index, Manifest, PutImageInput, RemoveEvent } from './image.ts';
+import type { Descriptor, Digest, Image, ImageConfig, ImageStore, Index, LayerUsage, Manifest, PutImageInput, RemoveEvent } from './image.ts';
+import { measureLayer } from './layer-usage.ts';
 import { buildManifest, checkLayers, isIndexType, parseManifestOrIndex, serializeConfig } from './manifest-builder.ts';
 import { familiarString, formatReference, looksLikeId, parseReference, shortId } from './reference.ts';
 import { nodeArchToOci } from './config-builder.ts';
@@ -24,7 +24,7 @@ export function createImageStore(content: IndexedContentStore, opts: { metaDir?:
 }
 
 export class LayoutImageStore implements ImageStore {
-  private sizes = new Map<Digest, number>();
+  private sizes = new Map<Digest, LayerUsage>();
   private sizesLoaded = false;
 
   constructor(readonly content: IndexedContentStore, private readonly metaDir?: string) {}
@@ -43,7 +43,6 @@ export class LayoutImageStore implements ImageStore {
       if (!(await this.content.has(l.descriptor.digest))) {
         throw new EngineError('NOT_FOUND', `layer blob ${l.descriptor.digest} is not in the content store; write the layer before the image`);
       }
-      if (l.uncompressedSize !== undefined) await this.rememberSize(l.descriptor.digest, l.uncompressedSize);
     }
     const manifest = buildManifest(configDesc, input.layers.map((l) => l.descriptor), family, input.annotations);
     const bytes = JSON.stringify(manifest);
@@ -186,20 +185,25 @@ export class LayoutImageStore implements ImageStore {
   }
 
   async layerSize(layer: Descriptor): Promise<number> {
+    return (await this.layerUsage(layer)).tarSize;
+  }
+
+  async layerUsage(layer: Descriptor): Promise<LayerUsage> {
     await this.loadSizes();
     const known = this.sizes.get(layer.digest);
-    if (known !== undefined) return known;
-    let size = 0;
-    if (/gzip$/.test(layer.mediaType)) {
-      const src = await this.content.createReadStream(layer.digest);
-      const gunzip = createGunzip();
-      src.on('error', (err) => gunzip.destroy(err));
-      for await (const chunk of src.pipe(gunzip)) size += (chunk as Buffer).length;
-    } else {
-      size = (await this.content.info(layer.digest))?.size ?? layer.size;
-    }
-    await this.rememberSize(layer.digest, size);
-    return size;
+    if (known) return known;
+    const src = await this.content.createReadStream(layer.digest);
+    const usage = await measureLayer(src, /gzip$/.test(layer.mediaType) || (await this.isGzip(layer.digest)));
+    await this.rememberSize(layer.digest, usage);
+    return usage;
+  }
+
+  private async isGzip(digest: Digest): Promise<boolean> {
+    const s = await this.content.createReadStream(digest, { start: 0, end: 1 });
+    const chunks: Buffer[] = [];
+    for await (const c of s) chunks.push(c as Buffer);
+    const head = Buffer.concat(chunks);
+    return head[0] === 0x1f && head[1] === 0x8b;
   }
 
   /** Reads manifest + config of an index entry (for an index, the host platform's manifest). */
@@ -221,7 +225,7 @@ export class LayoutImageStore implements ImageStore {
     const config = JSON.parse((await this.content.get(manifest.config.digest)).toString('utf8')) as ImageConfig;
     const names = entries.filter((e) => e.digest === entry.digest).map(nameOf).filter((n): n is string => !!n).sort();
     let size = 0;
-    for (const l of manifest.layers) size += await this.layerSize(l);
+    for (const l of manifest.layers) size += (await this.layerUsage(l)).contentSize;
     return { id: manifest.config.digest, target, manifest, config, names, size };
   }
 
@@ -229,20 +233,18 @@ export class LayoutImageStore implements ImageStore {
     if (this.sizesLoaded || !this.metaDir) return;
     this.sizesLoaded = true;
     try {
-      const raw = JSON.parse(await fs.readFile(path.join(this.metaDir, 'layer-sizes.json'), 'utf8')) as Record<string, number>;
-      for (const [k, v] of Object.entries(raw)) if (!this.sizes.has(k)) this.sizes.set(k, v);
+      const raw = JSON.parse(await fs.readFile(path.join(this.metaDir, 'layer-usage.json'), 'utf8')) as Record<string, LayerUsage>;
+      for (const [k, v] of Object.entries(raw)) if (!this.sizes.has(k) && typeof v?.tarSize === 'number') this.sizes.set(k, v);
     } catch {
       /* first use */
     }
   }
 
-  private async rememberSize(digest: Digest, size: number): Promise<void> {
-    await this.loadSizes();
-    if (this.sizes.get(digest) === size) return;
-    this.sizes.set(digest, size);
+  private async rememberSize(digest: Digest, usage: LayerUsage): Promise<void> {
+    this.sizes.set(digest, usage);
     if (!this.metaDir) return;
     await fs.mkdir(this.metaDir, { recursive: true });
-    const file = path.join(this.metaDir, 'layer-sizes.json');
+    const file = path.join(this.metaDir, 'layer-usage.json');
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     await fs.writeFile(tmp, JSON.stringify(Object.fromEntries(this.sizes)));
     await fs.rename(tmp, file);
