@@ -40,3 +40,14 @@ describe('OutputCollector', () => {
     expect(c.lastLines()).toEqual(['3', '4', '5']);
   });
 });
+
+describe('OutputCollector listeners', () => {
+  it('survives a throwing listener and keeps counting', () => {
+    const c = new OutputCollector(1 << 20, () => {});
+    const s = c.stream(() => {
+      throw new Error('listener bug');
+    });
+    expect(() => s.write(Buffer.from('a\nb\n'))).not.toThrow();
+    expect(c.lastLines()).toEqual(['a', 'b']);
+  });
+});

@@ -31,7 +31,11 @@ export class OutputCollector {
     return new LineSplitter((line) => {
       this.tail.push(line);
       if (this.tail.length > this.tailSize) this.tail.shift();
-      emit?.(line);
+      try {
+        emit?.(line);
+      } catch {
+        // a failing listener must not take the runner (or the daemon) down
+      }
     }, this);
   }
 

@@ -109,6 +109,9 @@ export class RuncExecutor implements Executor {
     const cwd = req.cwd ?? '/';
     if (req.args.length === 0) throw new EngineError(ErrorCodes.INVALID_ARGUMENT, 'nothing to run: the command is empty');
     if (!cwd.startsWith('/')) throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `working directory must be absolute, got "${cwd}"`);
+    if (req.signal?.aborted) {
+      throw new ExecError({ reason: 'cancelled', command, lastLines: [] }, describeFailure({ reason: 'cancelled', command, lastLines: [] }));
+    }
     const rootSt = await fs.stat(req.rootfs).catch(() => undefined);
     if (!rootSt?.isDirectory()) throw new EngineError(ErrorCodes.NOT_FOUND, `root filesystem ${req.rootfs} does not exist`);
 

@@ -47,6 +47,8 @@ describe.skipIf(!!skip)('sandbox: isolation', () => {
         'mkdir -p /tmp/m',
         'mount -t tmpfs tmpfs /tmp/m && echo MOUNTED',
         'unshare -m true && echo UNSHARED',
+        // a user namespace needs no capability: only seccomp stops this one
+        'unshare -U -r true && echo USERNS',
         'hostname evil && echo RENAMED',
         'echo done',
       ].join('; ')],

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { EngineError, ErrorCodes } from '../errors.ts';
 
 const MAX_LINKS = 255;
+/** /etc/passwd and friends are small; a huge one is not read. */
+const MAX_READ = 8 * 1024 * 1024;
 
 /** Host path of `p` inside `root`, following symlinks in every component, scoped to `root`. */
 export async function resolveInRoot(root: string, p: string): Promise<string> {
@@ -60,7 +62,7 @@ export async function readFileInRoot(root: string, p: string): Promise<string | 
   const host = await resolveInRoot(root, p);
   try {
     const st = await fs.stat(host);
-    if (!st.isFile()) return undefined;
+    if (!st.isFile() || st.size > MAX_READ) return undefined;
     return await fs.readFile(host, 'utf8');
   } catch {
     return undefined;
