@@ -35,6 +35,9 @@ export const ErrorCodes = {
   SNAPSHOT_ERROR: 'SNAPSHOT_ERROR',
   UNSAFE_ARCHIVE: 'UNSAFE_ARCHIVE',
   INTERNAL: 'INTERNAL',
+  // Registry client
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  REGISTRY_ERROR: 'REGISTRY_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -35,7 +35,7 @@ for (const { kind, start } of targets) {
       expect(post.status).toBe(202);
       const loc = new URL(abs(post.headers.get('location')!));
       loc.searchParams.set('digest', digest);
-      const put = await fetch(loc, { method: 'PUT', body: data, headers: { 'Content-Type': 'application/octet-stream' } });
+      const put = await fetch(loc, { method: 'PUT', body: new Uint8Array(data), headers: { 'Content-Type': 'application/octet-stream' } });
       expect(put.status).toBe(201);
       return digest;
     }
