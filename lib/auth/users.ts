@@ -19,7 +19,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Emails listed in LAB_INSTRUCTOR_EMAILS (comma separated) sign up as instructors. */
-export function instructorEmails(env: NodeJS.ProcessEnv = process.env): Set<string> {
+export function instructorEmails(env: Record<string, string | undefined> = process.env): Set<string> {
   return new Set((env.LAB_INSTRUCTOR_EMAILS ?? '').split(',').map(normalizeEmail).filter(Boolean));
 }
 

@@ -6,7 +6,7 @@ export type DbTarget =
   | { provider: 'sqlite'; file: string }
   | { provider: 'postgres'; url: string };
 
-export function resolveDatabase(env: NodeJS.ProcessEnv = process.env): DbTarget {
+export function resolveDatabase(env: Record<string, string | undefined> = process.env): DbTarget {
   const url = env.DATABASE_URL?.trim();
   if (url && /^postgres(ql)?:\/\//.test(url)) return { provider: 'postgres', url };
   if (url && url.startsWith('file:')) return { provider: 'sqlite', file: path.resolve(/*turbopackIgnore: true*/ url.slice(5)) };

@@ -9,5 +9,5 @@ export const NAV: NavItem[] = [
   { href: '/progress', label: 'Progress', ready: true, private: true },
   { href: '/terminal', label: 'Terminal', ready: false, private: true },
   { href: '/builds', label: 'Builds', ready: false, private: true },
-  { href: '/instructor', label: 'Instructor', ready: false, private: true, role: 'instructor' },
+  { href: '/instructor', label: 'Instructor', ready: true, private: true, role: 'instructor' },
 ];
