@@ -36,8 +36,14 @@ export function splitCommand(line: string, escape: string): { keyword: string; f
  * quotes and the escape token, and stops at the first word not starting with `--` or after `--`.
  */
 export function extractBuilderFlags(line: string, escape: string): { rest: string; flags: string[] } {
-  const bytes = Buffer.from(line, 'utf8');
-  const rest = (pos: number) => bytes.subarray(pos).toString('utf8');
+  // Fast path: most lines have no flags at all.
+  let first = 0;
+  while (first < line.length && isSpaceByte(line.charCodeAt(first))) first++;
+  if (!line.startsWith('--', first)) return { rest: line.slice(first), flags: [] };
+  // An ASCII line is its own UTF-8 bytes; only other lines need a byte buffer.
+  const ascii = /^[\x00-\x7f]*$/.test(line);
+  const bytes: ArrayLike<number> = ascii ? asciiCodes(line) : Buffer.from(line, 'utf8');
+  const rest = (pos: number) => (ascii ? line.slice(pos) : (bytes as Buffer).subarray(pos).toString('utf8'));
   const esc = escape.charCodeAt(0);
   const words: string[] = [];
   let phase: 'spaces' | 'word' | 'quote' = 'spaces';
@@ -95,6 +101,12 @@ export function extractBuilderFlags(line: string, escape: string): { rest: strin
     word += String.fromCharCode(ch);
   }
   return { rest: '', flags: words };
+}
+
+function asciiCodes(line: string): number[] {
+  const out = new Array<number>(line.length);
+  for (let i = 0; i < line.length; i++) out[i] = line.charCodeAt(i);
+  return out;
 }
 
 /** Words separated by white space; quotes and escapes are kept (removed later by expansion). */

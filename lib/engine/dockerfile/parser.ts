@@ -35,7 +35,17 @@ function trimNewline(s: string): string {
   while (end > 0 && (s.charCodeAt(end - 1) === 10 || s.charCodeAt(end - 1) === 13)) end--;
   return s.slice(0, end);
 }
-const isComment = (s: string) => trimLeftSpace(s).startsWith('#');
+/** The first non-blank character is `#` (no string copies: this runs on every line). */
+function isComment(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x23) return true;
+    if (c === 0x20 || c === 0x09) continue;
+    if (c < 0x80 && !(c >= 0x0a && c <= 0x0d)) return false;
+    return trimLeftSpace(s.slice(i)).startsWith('#');
+  }
+  return false;
+}
 const isEmptyContinuationLine = (s: string) => trimLeftSpace(trimNewline(s)).length === 0;
 
 /** Build one node from a logical line (also used for ONBUILD's trigger). */
@@ -75,7 +85,7 @@ export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions 
   let i = 0;
 
   const checkLength = (raw: string, lineNo: number) => {
-    if (Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES) {
+    if (raw.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES) {
       fail(ErrorCodes.PARSE_ERROR, `dockerfile line greater than max allowed size of ${MAX_LINE_BYTES - 1}`, lineNo, lineNo, file);
     }
   };
