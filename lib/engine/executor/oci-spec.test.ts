@@ -68,6 +68,11 @@ describe('seccomp profile', () => {
     expect(Object.values(ALLOWED_SYSCALLS).flat()).not.toContain('mount');
   });
 
+  it('filters the native ABI only unless 32-bit compat is asked for', () => {
+    expect(p.architectures).toEqual(['SCMP_ARCH_X86_64']);
+    expect(defaultSeccompProfile({ compat32: true }).architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
+  });
+
   it('allows clone only without namespace flags and answers clone3 with ENOSYS', () => {
     const clone = p.syscalls.find((r) => r.names.includes('clone'))!;
     expect(clone.args?.[0]).toMatchObject({ op: 'SCMP_CMP_MASKED_EQ', value: 0x7e020000, valueTwo: 0 });

@@ -28,6 +28,7 @@ import { buildSpec, defaultMounts, etcMounts, withDefaultEnv } from './oci-spec.
 import { OutputCollector } from './output-lines.ts';
 import { CacheMounts, prepareRunMounts } from './run-mounts.ts';
 import { mkdirAllInRoot } from './scoped-path.ts';
+import { defaultSeccompProfile, type SeccompProfile } from './seccomp-profile.ts';
 import { resolveUser } from './user-resolver.ts';
 import { sweepContainers } from './sweep.ts';
 
@@ -43,6 +44,8 @@ export interface RuncExecutorOptions {
   runc?: string;
   /** Limits used when a request does not set them. */
   defaults?: Partial<ExecLimits>;
+  /** Allow 32-bit (x86, x32) syscalls like Docker does; costs ~150 ms per run (seccomp-profile.ts). */
+  compat32?: boolean;
 }
 
 interface Outcome {
@@ -61,12 +64,14 @@ export class RuncExecutor implements Executor {
   private readonly runc: string;
   private readonly defaults: ExecLimits;
   private readonly caches: CacheMounts;
+  private readonly seccomp: SeccompProfile;
 
   constructor(opts: RuncExecutorOptions) {
     this.root = path.resolve(opts.root);
     this.runc = opts.runc ?? 'runc';
     this.defaults = { ...DEFAULT_LIMITS, ...opts.defaults };
     this.caches = new CacheMounts(path.join(this.root, 'cache-mounts'));
+    this.seccomp = defaultSeccompProfile({ compat32: opts.compat32 });
   }
 
   get stateRoot(): string {
@@ -135,7 +140,7 @@ export class RuncExecutor implements Executor {
       stubs = await recordMountStubs(req.rootfs, [...defaultMounts(), ...mounts].map((m) => m.destination));
       const spec = buildSpec({
         rootfs: req.rootfs, args: req.args, env: withDefaultEnv(req.env ?? [], user.home), cwd, user, hostname,
-        mounts, limits, cgroupsPath,
+        mounts, limits, cgroupsPath, seccomp: this.seccomp,
       });
       await fs.writeFile(path.join(workDir, 'config.json'), JSON.stringify(spec));
       started = true;
