@@ -52,9 +52,10 @@ export async function measureTree(abs: string): Promise<{ bytes: number; files: 
     } catch {
       continue;
     }
-    for (const name of names) {
-      const p = path.join(dir, name);
-      const st = await fs.lstat(p).catch(() => null);
+    const stats = await Promise.all(names.map((name) => fs.lstat(path.join(dir, name)).catch(() => null)));
+    for (let i = 0; i < names.length; i++) {
+      const p = path.join(dir, names[i]);
+      const st = stats[i];
       if (!st) continue;
       if (st.isDirectory()) stack.push(p);
       else {
@@ -93,10 +94,13 @@ export async function* walkContext(root: string, matcher: PatternMatcher, opts: 
       throw new EngineError(ErrorCodes.FAILED_PRECONDITION, `cannot read "${dirRel || '.'}" in the build context: ${(err as Error).message}. Fix its permissions or exclude it in .dockerignore.`, { cause: err });
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const name of names) {
+    // lstat a whole directory at once (the thread pool runs them in parallel).
+    const stats = await Promise.all(names.map((name) => fs.lstat(path.join(dirAbs, name)).catch(() => null)));
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       const rel = dirRel ? `${dirRel}/${name}` : name;
       const abs = path.join(dirAbs, name);
-      const st = await fs.lstat(abs).catch(() => null);
+      const st = stats[i];
       if (!st) continue; // vanished while walking
       const isDir = st.isDirectory();
       const parentInfo = parents.length ? parents[parents.length - 1].info : null;
