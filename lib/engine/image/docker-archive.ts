@@ -189,7 +189,7 @@ export async function ingestLayerFile(images: ImageStore, file: string): Promise
 }
 
 /** Loads the images described by an extracted docker archive's manifest.json. */
-export async function loadDockerArchive(images: ImageStore, dir: string): Promise<Image[]> {
+export async function loadDockerArchive(images: ImageStore, dir: string): Promise<Array<{ image: Image; names: string[] }>> {
   let entries: DockerManifestEntry[];
   try {
     entries = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
@@ -197,12 +197,19 @@ export async function loadDockerArchive(images: ImageStore, dir: string): Promis
     throw new EngineError('INVALID_INPUT', `manifest.json of the archive is not valid JSON: ${(err as Error).message}`);
   }
   if (!Array.isArray(entries)) throw new EngineError('INVALID_INPUT', 'manifest.json of the archive must be a JSON array');
-  const out: Image[] = [];
+  const out: Array<{ image: Image; names: string[] }> = [];
   for (const e of entries) {
     const read = (p: string) => fs.readFile(path.join(dir, archivePath(p))).catch(() => {
       throw new EngineError('INVALID_INPUT', `the archive's manifest.json names "${p}", which is not in the archive`);
     });
     const configBytes = await read(e.Config);
+    const tags = (e.RepoTags ?? []).map((t) => formatReference(parseReference(t)));
+    const existing = await images.find(`sha256:${createHash('sha256').update(configBytes).digest('hex')}`);
+    if (existing) {
+      // the same image ID is already here: only add the names (docker does the same)
+      out.push({ image: await images.putManifest(existing.target.digest, tags), names: tags });
+      continue;
+    }
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
     const diffIds = config.rootfs?.diff_ids ?? [];
     if (diffIds.length !== e.Layers.length) {
@@ -220,8 +227,7 @@ export async function loadDockerArchive(images: ImageStore, dir: string): Promis
       }
       layers.push(layer);
     }
-    const tags = (e.RepoTags ?? []).map((t) => formatReference(parseReference(t)));
-    out.push(await images.putImage({ config, configBytes, layers, tags }));
+    out.push({ image: await images.putImage({ config, configBytes, layers, tags }), names: tags });
   }
   return out;
 }

@@ -77,10 +77,10 @@ export function goQuoteSlice(items: string[]): string {
 }
 
 /** JSON like Go's encoder with SetEscapeHTML(false), as docker's `json` template function. */
-export function goJson(value: unknown): string {
+export function goJson(value: unknown, field?: string): string {
   // Go marshals maps with sorted keys (struct fields keep their order)
   return JSON.stringify(value === undefined ? null : value, (key, v) =>
-    MAP_FIELDS.has(key) && v && typeof v === 'object' && !Array.isArray(v)
+    MAP_FIELDS.has(key === '' ? field ?? '' : key) && v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
       : v,
   );

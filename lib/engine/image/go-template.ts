@@ -231,7 +231,11 @@ function evalPipe(pipe: Pipe, scope: Scope): { value: unknown; field?: string } 
     const [head, ...rest] = cmd;
     const args = rest.map((a) => evalOperand(a, scope, []));
     if (n > 0) args.push(value);
-    if (head.kind === 'ident') {
+    if (head.kind === 'ident' && head.name === 'json') {
+      const src = rest[0]?.kind === 'field' ? rest[0].path[rest[0].path.length - 1] : n > 0 ? field : undefined;
+      value = goJson(args[0], src);
+      field = undefined;
+    } else if (head.kind === 'ident') {
       value = evalOperand(head, scope, args);
       field = undefined;
     } else {

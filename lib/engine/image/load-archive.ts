@@ -24,7 +24,7 @@ export async function loadArchive(images: ImageStore, input: Readable, opts: { t
   try {
     const files = new Set(await extractArchive(input, dir));
     let format: LoadResult['format'];
-    let loaded: Image[];
+    let loaded: Array<{ image: Image; names: string[] }>;
     if (files.has('index.json') && files.has('oci-layout')) {
       format = 'oci-archive';
       loaded = await loadOciArchive(images, dir);
@@ -35,11 +35,11 @@ export async function loadArchive(images: ImageStore, input: Readable, opts: { t
       throw new EngineError('INVALID_INPUT', 'not an image archive: it has neither manifest.json (docker save) nor oci-layout + index.json (OCI)');
     }
     const messages: string[] = [];
-    for (const img of loaded) {
-      if (img.names.length) for (const n of img.names) messages.push(`Loaded image: ${familiarString(n)}`);
-      else messages.push(`Loaded image ID: ${img.id}`);
+    for (const { image, names } of loaded) {
+      if (names.length) for (const n of names) messages.push(`Loaded image: ${familiarString(n)}`);
+      else messages.push(`Loaded image ID: ${image.id}`);
     }
-    return { format, images: loaded, messages: [...new Set(messages)] };
+    return { format, images: loaded.map((l) => l.image), messages: [...new Set(messages)] };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -30,7 +30,7 @@ function entryName(d: Descriptor): string | undefined {
   return undefined;
 }
 
-export async function loadOciArchive(images: ImageStore, dir: string): Promise<Image[]> {
+export async function loadOciArchive(images: ImageStore, dir: string): Promise<Array<{ image: Image; names: string[] }>> {
   let index: Index;
   try {
     index = JSON.parse(await fs.readFile(path.join(dir, 'index.json'), 'utf8'));
@@ -60,14 +60,17 @@ export async function loadOciArchive(images: ImageStore, dir: string): Promise<I
     if (n && !names.includes(n)) names.push(n);
     byTarget.set(d.digest, names);
   }
-  const out: Image[] = [];
+  const out: Array<{ image: Image; names: string[] }> = [];
   for (const [digest, names] of byTarget) {
     await checkComplete(images, digest);
     if (!names.length) {
       const parsed = parseManifestOrIndex(await images.content.get(digest));
       if (parsed.kind === 'manifest') names.push(...(repoTags.get(parsed.manifest.config.digest.slice(7)) ?? []));
     }
-    out.push(await images.putManifest(digest, names));
+    // the same image (same config = same ID) already here: only add the names, like docker
+    const parsed = parseManifestOrIndex(await images.content.get(digest));
+    const existing = parsed.kind === 'manifest' ? await images.find(parsed.manifest.config.digest) : undefined;
+    out.push({ image: await images.putManifest(existing ? existing.target.digest : digest, names), names });
   }
   if (!out.length) throw new EngineError('INVALID_INPUT', 'the OCI archive names no image in its index.json');
   return out;
