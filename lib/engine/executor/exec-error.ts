@@ -14,6 +14,9 @@ const CODE_BY_REASON: Record<ExecFailureReason, ErrorCode> = {
   'file-size': ErrorCodes.RESOURCE_LIMIT,
 };
 
+const SIGSYS = 31;
+const SIGSYS_HINT = ' (killed by SIGSYS: it made a system call the sandbox blocks, e.g. a 32-bit program)';
+
 export class ExecError extends EngineError implements ExecFailure {
   readonly reason: ExecFailureReason;
   readonly command: string;
@@ -40,7 +43,7 @@ export function describeFailure(f: ExecFailure & { limit?: number }): string {
   const tail = f.lastLines.length ? `\n--- last output lines ---\n${f.lastLines.join('\n')}` : '';
   switch (f.reason) {
     case 'exit':
-      return `process ${cmd} did not complete successfully: exit code: ${f.exitCode}${tail}`;
+      return `process ${cmd} did not complete successfully: exit code: ${f.exitCode}${f.exitCode === 128 + SIGSYS ? SIGSYS_HINT : ''}${tail}`;
     case 'timeout':
       return `process ${cmd} was stopped after the ${fmtMs(f.limit)} time limit (does it wait for input or run forever?)${tail}`;
     case 'memory':
