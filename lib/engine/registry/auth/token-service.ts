@@ -38,13 +38,12 @@ export class TokenService {
   /** Issues a token for the granted part of the requested scopes. */
   async issue(user: Principal | undefined, scopes: string[], now = Math.floor(Date.now() / 1000)): Promise<{ token: string; claims: Omit<TokenClaims, 'jti'> }> {
     const access: AccessEntry[] = [];
-    if (user) {
-      for (const s of scopes) {
-        const parsed = parseScope(s);
-        if (!parsed) continue;
-        const granted = await allowedActions(user, parsed.name, parsed.actions, this.opts.authenticator);
-        access.push({ type: 'repository', name: parsed.name, actions: granted });
-      }
+    for (const s of scopes) {
+      const parsed = parseScope(s);
+      if (!parsed) continue;
+      // anonymous callers get a token, but no access (pulls need signing in)
+      const granted = user ? await allowedActions(user, parsed.name, parsed.actions, this.opts.authenticator) : [];
+      access.push({ type: 'repository', name: parsed.name, actions: granted });
     }
     const claims = { iss: ISSUER, sub: user?.username ?? '', aud: this.service, iat: now, nbf: now - 1, exp: now + this.ttl, access, ...(user ? { role: user.role, classes: user.classes } : {}) };
     return { token: signToken(claims, this.opts.secret), claims };

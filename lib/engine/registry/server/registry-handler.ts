@@ -55,21 +55,23 @@ export function createRegistryHandler(opts: RegistryOptions): RegistryHandler {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await swept;
     const url = new URL(req.url ?? '/', 'http://registry.invalid');
+    // Route on the raw path: URL parsing would resolve "a/../b" before the name is checked.
+    const rawPath = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';
-    if (tokens && url.pathname === tokens.tokenPath && method === 'GET') {
+    if (tokens && rawPath === tokens.tokenPath && method === 'GET') {
       await tokens.handleTokenRequest(req, res, url);
       return;
     }
-    if (url.pathname === '/v2/' || url.pathname === '/v2') {
+    if (rawPath === '/v2/' || rawPath === '/v2') {
       if (tokens) await tokens.authorize(req, undefined, []);
       sendJson(res, 200, {});
       return;
     }
-    const m = ROUTE.exec(url.pathname);
-    if (!m) throw new RegistryError('NAME_UNKNOWN', `no registry endpoint at ${method} ${url.pathname}`, undefined, 404);
+    const m = ROUTE.exec(rawPath);
+    if (!m) throw new RegistryError('NAME_UNKNOWN', `no registry endpoint at ${method} ${rawPath}`, undefined, 404);
     const name = assertName(m[1]);
     const endpoint = route(method, m);
-    if (!endpoint) throw new RegistryError('UNSUPPORTED', `${method} is not supported on ${url.pathname}`);
+    if (!endpoint) throw new RegistryError('UNSUPPORTED', `${method} is not supported on ${rawPath}`);
     const claims = tokens ? await tokens.authorize(req, name, endpoint.actions) : undefined;
     const mayPull = async (other: string) =>
       !claims || claims.access.some((a) => a.name === other && a.actions.includes('pull'));
