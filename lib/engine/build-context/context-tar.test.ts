@@ -82,4 +82,13 @@ describe('context tar', () => {
     expect(fs.readFileSync(victim, 'utf8')).toBe('original');
     expect(fs.readFileSync(path.join(dest, 'f'), 'utf8')).toBe('new content');
   });
+
+  it('stops at the size and entry limits with RESOURCE_LIMIT', async () => {
+    const big = await tarOf([{ name: 'a', body: 'x'.repeat(5000) }]);
+    await expect(unpackContext(big, path.join(tmp, 'lim1'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'RESOURCE_LIMIT' });
+    const many = await tarOf([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    await expect(unpackContext(many, path.join(tmp, 'lim2'), { maxEntries: 2 })).rejects.toMatchObject({ code: 'RESOURCE_LIMIT' });
+    const ok = await tarOf([{ name: 'a', body: 'small' }]);
+    await expect(unpackContext(ok, path.join(tmp, 'lim3'), { maxBytes: 1000, maxEntries: 2 })).resolves.toMatchObject({ files: 1 });
+  });
 });

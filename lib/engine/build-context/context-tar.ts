@@ -34,6 +34,9 @@ export function packContext(entries: AsyncIterable<ContextEntry>): Readable {
 
 export type UnpackResult = { files: number; dirs: number; symlinks: number; bytes: number };
 
+/** Limits for contexts that come from elsewhere (a web upload, a remote client). */
+export type UnpackOptions = { maxBytes?: number; maxEntries?: number };
+
 function refuse(name: string, why: string): EngineError {
   return new EngineError(ErrorCodes.CONTEXT_ESCAPE, `refusing context tar entry "${name}": ${why}`);
 }
@@ -65,7 +68,7 @@ async function removeExisting(target: string): Promise<void> {
 }
 
 /** Unpacks a context tar into `dest` (created if missing). Never writes outside `dest`. */
-export async function unpackContext(stream: Readable, dest: string): Promise<UnpackResult> {
+export async function unpackContext(stream: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
   await fsp.mkdir(dest, { recursive: true });
   const root = await fsp.realpath(dest);
   const extract = tar.extract();
@@ -74,7 +77,7 @@ export async function unpackContext(stream: Readable, dest: string): Promise<Unp
   const feeding = pipeline(stream, extract);
   feeding.catch(() => {}); // a failure surfaces through the loop or the await below
   try {
-    await extractEntries(extract, root, result, dirTimes);
+    await extractEntries(extract, root, result, dirTimes, opts);
   } catch (err) {
     stream.destroy();
     throw err;
@@ -84,9 +87,18 @@ export async function unpackContext(stream: Readable, dest: string): Promise<Unp
   return result;
 }
 
-async function extractEntries(extract: tar.Extract, root: string, result: UnpackResult, dirTimes: [string, Date][]): Promise<void> {
+async function extractEntries(extract: tar.Extract, root: string, result: UnpackResult, dirTimes: [string, Date][], opts: UnpackOptions): Promise<void> {
+  let entries = 0;
+  let bytes = 0;
   for await (const entry of extract) {
     const h = entry.header;
+    bytes += h.size ?? 0;
+    if (opts.maxEntries !== undefined && ++entries > opts.maxEntries) {
+      throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `the build context has more than ${opts.maxEntries} entries; exclude what the build does not need in .dockerignore`);
+    }
+    if (opts.maxBytes !== undefined && bytes > opts.maxBytes) {
+      throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `the build context is bigger than ${opts.maxBytes} bytes; exclude what the build does not need in .dockerignore`);
+    }
     const rel = safeRelative(h.name);
     if (rel === '.' || rel === '') {
       entry.resume();

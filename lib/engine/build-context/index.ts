@@ -128,10 +128,10 @@ export interface BuildContext {
 }
 
 export { openContext } from './directory-context.ts';
-export { PatternMatcher, matchesOrParentMatches } from './pattern-matcher.ts';
+export { PatternMatcher, matchesOrParentMatches, excludedByWalk } from './pattern-matcher.ts';
 export { parseIgnoreFile, loadIgnoreFile } from './ignore-file.ts';
 export { walkContext } from './context-walker.ts';
 export { resolveSource } from './resolve-source.ts';
-export { packContext, unpackContext } from './context-tar.ts';
+export { packContext, unpackContext, type UnpackOptions, type UnpackResult } from './context-tar.ts';
 export { humanSize } from './human-size.ts';
 export { contextRelative, escapesRoot } from './paths.ts';

@@ -19,7 +19,7 @@ export function parseCheckDirective(directives: Directive[] | string): CheckDire
           else out.skip.add(r.toLowerCase());
         }
       } else if (key === 'error') {
-        out.error = /^(true|1)$/i.test(val);
+        out.error = /^(1|t|true)$/i.test(val); // Go's strconv.ParseBool truths
       } else if (key === 'experimental') {
         for (const r of list) out.experimental.add(r.toLowerCase());
       }
