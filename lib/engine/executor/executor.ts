@@ -59,8 +59,12 @@ export type CacheSharing = 'shared' | 'private' | 'locked';
 export type RunMount =
   /** Persistent directory kept between builds, keyed by `id` (default: the target). */
   | { type: 'cache'; target: string; id?: string; sharing?: CacheSharing; readonly?: boolean; mode?: number; uid?: number; gid?: number }
-  /** A secret file from ExecRequest.secrets; target defaults to /run/secrets/<id>. */
-  | { type: 'secret'; id: string; target?: string; required?: boolean; mode?: number; uid?: number; gid?: number }
+  /**
+   * A secret from ExecRequest.secrets: a file at target (default /run/secrets/<id>), and/or
+   * with `env` an environment variable of the process (then no file unless target is given,
+   * as in BuildKit). Neither ever reaches the rootfs.
+   */
+  | { type: 'secret'; id: string; target?: string; env?: string; required?: boolean; mode?: number; uid?: number; gid?: number }
   /** An empty tmpfs; size in bytes (default 64 MiB). */
   | { type: 'tmpfs'; target: string; size?: number }
   /**

@@ -77,6 +77,19 @@ describe.skipIf(!!skip)('mount stubs on an overlay snapshot', () => {
     expect(tree).toContain('copied');
   });
 
+  it('secret env=NAME: a variable of the process, no file unless a target is given', async () => {
+    const s = snapshot();
+    const token = 'env-' + crypto.randomBytes(8).toString('hex');
+    const r = await runCollect(h, {
+      rootfs: s.merged,
+      args: ['/bin/sh', '-c', 'echo ${#API_TOKEN}; test -e /run/secrets/api || echo nofile; test -s /t/file && echo file'],
+      mounts: [{ type: 'secret', id: 'api', env: 'API_TOKEN' }, { type: 'secret', id: 'api', env: 'SAME', target: '/t/file' }],
+      secrets: { api: token },
+    });
+    expect(r.stdout).toEqual([String(token.length), 'nofile', 'file']);
+    expect(grepTree(s.upper, token)).toEqual([]);
+  });
+
   it('fails clearly when a required secret is missing, and skips an optional one', async () => {
     const s = snapshot();
     const a = await runCollect(h, { rootfs: s.merged, args: ['true'], mounts: [{ type: 'secret', id: 'npmrc', required: true }] });

@@ -69,6 +69,8 @@ export class CacheMounts {
 
 export interface PreparedMounts {
   mounts: OciMount[];
+  /** "NAME=value" entries from secrets with env=NAME. */
+  env: string[];
   cleanup: () => Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function prepareRunMounts(
   ctx: { workDir: string; caches: CacheMounts; secrets: Record<string, Buffer | string> },
 ): Promise<PreparedMounts> {
   const mounts: OciMount[] = [];
+  const env: string[] = [];
   const releases: (() => void)[] = [];
   let secretDir: string | undefined;
   const cleanup = async () => {
@@ -105,6 +108,13 @@ export async function prepareRunMounts(
             throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `secret ${m.id} not found: pass it with --secret id=${m.id},src=FILE`);
           }
           continue;
+        }
+        if (m.env !== undefined) {
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(m.env)) {
+            throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `RUN --mount=type=secret: env=${m.env} is not a valid variable name`);
+          }
+          env.push(`${m.env}=${Buffer.isBuffer(value) ? value.toString('utf8') : value}`);
+          if (m.target === undefined) continue;
         }
         if (!secretDir) {
           // a small tmpfs: secret bytes never touch a disk, let alone the rootfs
@@ -145,5 +155,5 @@ export async function prepareRunMounts(
     await cleanup();
     throw err;
   }
-  return { mounts, cleanup };
+  return { mounts, env, cleanup };
 }

@@ -139,7 +139,7 @@ export class RuncExecutor implements Executor {
       const mounts = [...etcMounts(etc), ...prepared.mounts];
       stubs = await recordMountStubs(req.rootfs, [...defaultMounts(), ...mounts].map((m) => m.destination));
       const spec = buildSpec({
-        rootfs: req.rootfs, args: req.args, env: withDefaultEnv(req.env ?? [], user.home), cwd, user, hostname,
+        rootfs: req.rootfs, args: req.args, env: withDefaultEnv([...(req.env ?? []), ...prepared.env], user.home), cwd, user, hostname,
         mounts, limits, cgroupsPath, seccomp: this.seccomp,
       });
       await fs.writeFile(path.join(workDir, 'config.json'), JSON.stringify(spec));
