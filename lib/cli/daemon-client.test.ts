@@ -14,6 +14,13 @@ import type { BuildEvent } from '../engine/progress/events.ts';
 
 const isRoot = process.getuid?.() === 0;
 const canBusybox = isRoot && fs.existsSync('/bin/busybox');
+let hasBuildah = false;
+try {
+  execFileSync('buildah', ['--version']);
+  hasBuildah = true;
+} catch {
+  /* no buildah */
+}
 let canRunc = false;
 try {
   execFileSync('runc', ['--version']);
@@ -147,5 +154,58 @@ describe.skipIf(!canBusybox)('lab image verbs', () => {
       expect((await client.version()).Version).toBeTruthy();
       expect((await client.check()).ok).toBe(true);
     });
+
+    it.skipIf(!canRunc || !hasBuildah)('an image built by buildah, loaded with lab load, builds further with FROM', async () => {
+      const work = path.join(tmp, 'buildah');
+      const bctx = path.join(work, 'ctx');
+      fs.mkdirSync(bctx, { recursive: true });
+      fs.writeFileSync(path.join(bctx, 'hello.txt'), 'from buildah\n');
+      fs.writeFileSync(path.join(bctx, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\nENV FROM_BUILDAH=1\n');
+      const b = (...args: string[]) =>
+        execFileSync('buildah', ['--root', path.join(work, 'root'), '--runroot', path.join(work, 'run'), '--storage-driver', 'vfs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      b('bud', '--isolation', 'chroot', '--layers', '-t', 'test/base:1', bctx);
+      b('push', 'test/base:1', `oci-archive:${work}/base.tar:test/base:1`);
+      const load = await lab('load', '-i', `${work}/base.tar`);
+      expect(load.out).toBe('Loaded image: test/base:1\n');
+      const ctx = path.join(tmp, 'ctx2');
+      fs.mkdirSync(ctx, { recursive: true });
+      fs.writeFileSync(path.join(ctx, 'more.txt'), 'more\n');
+      fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM test/base:1\nCOPY more.txt /more.txt\n');
+      const client = new DaemonClient(handle.socketPath);
+      const res = await client.build({ tags: ['on-buildah:1'] }, { dir: ctx });
+      const img = await client.inspectImage('on-buildah:1');
+      expect(img.Id).toBe(res.imageId);
+      const base = await client.inspectImage('test/base:1');
+      expect(img.RootFS.Layers.slice(0, base.RootFS.Layers.length)).toEqual(base.RootFS.Layers);
+      expect(img.RootFS.Layers).toHaveLength(base.RootFS.Layers.length + 1);
+      expect(img.Config.Env).toContain('FROM_BUILDAH=1');
+    });
+  });
+});
+
+describe.skipIf(!canBusybox)('the lab daemon process', () => {
+  it('listens on $LAB_ROOT/lab.sock, replaces a stale socket and removes it on SIGTERM', async () => {
+    const root = path.join(tmp, 'proc');
+    fs.mkdirSync(root, { recursive: true });
+    const sock = path.join(root, 'lab.sock');
+    execFileSync('python3', ['-c', `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(sock)})`]);
+    const { spawn } = await import('node:child_process');
+    const bin = path.resolve(__dirname, '..', '..', 'bin', 'lab.mjs');
+    const child = spawn(process.execPath, [bin, 'daemon'], { env: { ...process.env, LAB_ROOT: root, LAB_HOST: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.on('data', (d) => (log += d));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!log.includes('listening on') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(log).toContain(`listening on unix://${sock}`);
+      const client = new DaemonClient(sock);
+      expect((await client.listImages()).length).toBeGreaterThan(0);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    expect(child.exitCode).toBe(0);
+    expect(fs.existsSync(sock)).toBe(false);
   });
 });

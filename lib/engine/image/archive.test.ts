@@ -24,7 +24,7 @@ const has = (cmd: string) => {
 };
 const isRoot = process.getuid?.() === 0;
 const canBusybox = isRoot && fs.existsSync('/bin/busybox');
-const tools = { skopeo: has('skopeo'), podman: has('podman'), buildah: has('buildah') };
+const tools = { skopeo: has('skopeo'), podman: has('podman'), buildah: has('buildah'), umoci: has('umoci'), runc: has('runc') };
 if (!canBusybox) console.warn('archive tests with busybox skipped: need root and busybox-static');
 for (const [t, ok] of Object.entries(tools)) if (!ok) console.warn(`archive interop with ${t} skipped: apt-get install ${t}`);
 
@@ -123,6 +123,33 @@ describe.skipIf(!canBusybox)('lab save / lab load round trip', () => {
       expect(id.replace(/^sha256:/, '')).toBe(img.id.slice(7));
     } finally {
       try { podman('rmi', '-a', '-f'); } catch { /* best effort */ }
+    }
+  });
+});
+
+describe.skipIf(!canBusybox || !tools.umoci || !tools.runc)('a saved image runs', () => {
+  it('unpacks with umoci and runs a command under runc', async () => {
+    const a = store('umoci');
+    await ensureBusybox(a);
+    const file = path.join(tmp, 'umoci.tar');
+    await saveToFile(a, ['busybox'], file);
+    const layout = path.join(tmp, 'umoci-layout');
+    const bundle = path.join(tmp, 'umoci-bundle');
+    fs.mkdirSync(layout);
+    execFileSync('tar', ['-xf', file, '-C', layout]);
+    execFileSync('umoci', ['unpack', '--image', `${layout}:latest`, bundle], { stdio: 'pipe' });
+    const cfgPath = path.join(bundle, 'config.json');
+    const cfg = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
+    cfg.process.terminal = false;
+    cfg.process.args = ['/bin/sh', '-c', 'head -1 /etc/passwd; ls -ld /tmp'];
+    fs.writeFileSync(cfgPath, JSON.stringify(cfg));
+    const id = `lab-archive-test-${process.pid}`;
+    try {
+      const out = execFileSync('runc', ['run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+      expect(out).toContain('root:x:0:0:root:/root:/bin/sh');
+      expect(out).toMatch(/^drwxrwxrwt/m);
+    } finally {
+      try { execFileSync('runc', ['delete', '-f', id], { stdio: 'ignore' }); } catch { /* already gone */ }
     }
   });
 });
