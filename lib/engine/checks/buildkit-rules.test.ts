@@ -126,6 +126,20 @@ const cases: Case[] = [
     good: 'FROM alpine:3.20\nENV DEPS="curl git"\nLABEL a=b c=d\n',
   },
   {
+    rule: 'ExposeInvalidFormat',
+    bad: 'FROM alpine:3.20\nEXPOSE 127.0.0.1:80:80\n',
+    line: 2,
+    message: /found '127.0.0.1:80:80'/,
+    good: 'FROM alpine:3.20\nEXPOSE 80 443/tcp 53/udp\n',
+  },
+  {
+    rule: 'ExposeProtoCasing',
+    bad: 'FROM alpine:3.20\nEXPOSE 80/TcP\n',
+    line: 2,
+    message: /Defined protocol '80\/TcP' in EXPOSE instruction should be lowercase/,
+    good: 'FROM alpine:3.20\nEXPOSE 80/tcp\n',
+  },
+  {
     rule: 'NoEmptyContinuation',
     bad: 'FROM alpine:3.20\nRUN echo a \\\n\n  && echo b\n',
     line: 4, // BuildKit reports it on the instruction's last line

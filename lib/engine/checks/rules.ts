@@ -39,6 +39,10 @@ export const RULES: RuleInfo[] = [
     explanation: 'Only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage takes effect; the earlier ones are silently ignored.' },
   { name: 'LegacyKeyValueFormat', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('legacy-key-value-format'),
     explanation: 'The space-separated "ENV key value" form is deprecated and can only set one variable; write key=value.' },
+  { name: 'ExposeInvalidFormat', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('expose-invalid-format'),
+    explanation: 'EXPOSE only documents which port the container listens on; host addresses and port mappings belong to `docker run -p`, not the image.' },
+  { name: 'ExposeProtoCasing', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('expose-proto-casing'),
+    explanation: 'Write the protocol of an exposed port in lowercase (80/tcp, 53/udp).' },
   { name: 'NoEmptyContinuation', severity: 'warning', step: 'parsing-the-dockerfile', origin: 'buildkit', url: bk('no-empty-continuation'),
     explanation: 'An empty line inside a continued instruction is ignored today but will become an error; remove it.' },
   // The lesson's advice

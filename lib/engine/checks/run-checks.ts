@@ -26,6 +26,7 @@ const RULE_FUNCTIONS: RuleFn[] = [
   syntax.multipleInstructions,
   syntax.legacyKeyValue,
   syntax.maintainerDeprecated,
+  syntax.exposeFormat,
   vars.undefinedArgInFrom,
   vars.invalidDefaultArgInFrom,
   vars.redundantTargetPlatform,

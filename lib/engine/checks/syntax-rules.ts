@@ -127,6 +127,26 @@ export function maintainerDeprecated(view: DockerfileView): RawFinding[] {
     .map((n) => ({ rule: 'MaintainerDeprecated', range: rangeOf(n), message: 'Maintainer instruction is deprecated in favor of using label' }));
 }
 
+/** ExposeInvalidFormat and ExposeProtoCasing: EXPOSE takes `port[/proto]`, nothing more. */
+export function exposeFormat(view: DockerfileView): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const n of view.nodes) {
+    if (kw(n) !== 'expose') continue;
+    for (const port of n.args) {
+      if (port.includes('$')) continue; // known only after expansion
+      const slash = port.indexOf('/');
+      const proto = slash < 0 ? '' : port.slice(slash + 1);
+      if ((slash < 0 ? port : port.slice(0, slash)).includes(':')) {
+        out.push({ rule: 'ExposeInvalidFormat', range: rangeOf(n), message: `EXPOSE instruction should not define an IP address or host-port mapping, found '${port}'` });
+      }
+      if (proto && proto !== proto.toLowerCase()) {
+        out.push({ rule: 'ExposeProtoCasing', range: rangeOf(n), message: `Defined protocol '${port}' in EXPOSE instruction should be lowercase` });
+      }
+    }
+  }
+  return out;
+}
+
 /** Parser warnings that BuildKit reports as rules (NoEmptyContinuation). */
 export function parserWarnings(view: DockerfileView): RawFinding[] {
   return view.parse.warnings.map((w) => ({ rule: w.rule, range: w.range, message: w.message }));
