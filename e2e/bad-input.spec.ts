@@ -25,9 +25,23 @@ test('sign-up and sign-in reject bad input with a clear message', async ({ page 
   await page.getByLabel('Password').fill('long enough password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByTestId('form-error')).toHaveText(/valid email/);
+  // A crafted client ignores maxlength: the server still refuses.
+  await page.getByLabel('Email').evaluate((el) => el.removeAttribute('maxlength'));
   await page.getByLabel('Email').fill(`${'x'.repeat(300)}@example.com`);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByTestId('form-error')).toHaveText(/too long/);
+
+  // A form far over the server-action body limit (64 kB) fails cleanly and writes nothing.
+  const huge = uniqueEmail('huge');
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(huge);
+  await page.getByLabel('Password').evaluate((el) => el.removeAttribute('maxlength'));
+  await page.getByLabel('Password').fill('p'.repeat(100_000));
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('error-page')).toContainText('Nothing was saved');
+  await shot(page, 'signup-oversized');
+  await signUp(page, huge, 'a normal password'); // the email was not taken by the failed post
+  await page.getByRole('button', { name: 'Sign out' }).click();
 
   // Wrong password.
   await page.goto('/signin');

@@ -22,7 +22,7 @@ export function AuthForm({ mode, action, next }: Props) {
       <input type="hidden" name="next" value={next ?? ''} />
       <div className="field">
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required defaultValue={state.email} key={state.email} />
+        <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} defaultValue={state.email} key={state.email} />
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
@@ -32,6 +32,7 @@ export function AuthForm({ mode, action, next }: Props) {
           type="password"
           autoComplete={signup ? 'new-password' : 'current-password'}
           required
+          maxLength={200}
           aria-describedby={signup ? 'pw-hint' : undefined}
         />
         {signup && (

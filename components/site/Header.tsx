@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { NAV } from '@/lib/site/nav.ts';
+import { NavLinks } from './NavLinks.tsx';
 import type { SessionUser } from '@/lib/auth/sessions.ts';
 import { signOutAction } from '@/app/(auth)/actions.ts';
 
@@ -17,15 +18,7 @@ export function Header({ user, title }: { user: SessionUser | null; title: strin
           docker build lab
         </Link>
         <nav aria-label="Main" className="flex-1">
-          <ul className="flex flex-wrap gap-4 text-sm">
-            {items.map((n) => (
-              <li key={n.href}>
-                <Link href={n.href} className="hover:underline">
-                  {n.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <NavLinks items={items.map(({ href, label }) => ({ href, label }))} />
         </nav>
         <div className="flex items-center gap-3 text-sm">
           {user ? (

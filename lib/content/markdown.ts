@@ -65,8 +65,21 @@ function makeMarked(): Marked {
 
 const marked = makeMarked();
 
-/** Renders markdown into HTML and diagram segments (top-level ```diagram blocks only). */
-export async function renderMarkdown(md: string): Promise<Segment[]> {
+const rendered = new Map<string, Promise<Segment[]>>();
+
+/** Renders markdown into HTML and diagram segments (top-level ```diagram blocks only). Cached. */
+export function renderMarkdown(md: string): Promise<Segment[]> {
+  if (process.env.NODE_ENV === 'development') return render(md);
+  let r = rendered.get(md);
+  if (!r) {
+    if (rendered.size > 2000) rendered.clear();
+    rendered.set(md, (r = render(md)));
+    r.catch(() => rendered.delete(md));
+  }
+  return r;
+}
+
+async function render(md: string): Promise<Segment[]> {
   const tokens = marked.lexer(md);
   const jobs: Promise<void>[] = [];
   marked.walkTokens(tokens, (t: Token) => {
