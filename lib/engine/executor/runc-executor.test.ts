@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../errors.ts';
 import { makeBusyboxRootfs, runcUnavailableReason } from './testing/busybox-rootfs.ts';
 import { createHarness, runCollect, type Harness } from './testing/harness.ts';
+import { RuncExecutor } from './runc-executor.ts';
 
 const skip = runcUnavailableReason();
 if (skip) console.warn(`[executor] skipping runc tests: ${skip}`);
@@ -115,5 +116,24 @@ describe.skipIf(!!skip)('RuncExecutor.runContainer', () => {
     expect(out).toEqual(['HELLO', 'WORLD']);
     expect(r.exitCode).toBe(3);
     expect(r.truncated).toBe(false);
+  });
+});
+
+describe('RuncExecutor without a usable runtime', () => {
+  it('fails with UNAVAILABLE naming the runc package, and leaves the rootfs as it was', async () => {
+    const os = await import('node:os');
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-exec-norunc-'));
+    try {
+      const rootfs = path.join(base, 'rootfs');
+      fs.mkdirSync(rootfs);
+      const ex = new RuncExecutor({ root: path.join(base, 'state'), runc: path.join(base, 'no-such-runc') });
+      await expect(ex.run({ rootfs, args: ['true'] })).rejects.toMatchObject({ code: ErrorCodes.UNAVAILABLE, message: expect.stringMatching(/runc package/) });
+      expect(fs.readdirSync(rootfs)).toEqual([]);
+      expect(fs.readdirSync(ex.containersDir)).toEqual([]);
+      await expect(ex.run({ rootfs: path.join(base, 'missing'), args: ['true'] })).rejects.toMatchObject({ code: ErrorCodes.NOT_FOUND });
+      await expect(ex.run({ rootfs, args: [] })).rejects.toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });
