@@ -153,6 +153,7 @@ describe('walking a context', () => {
     const r = await ctx.report();
     expect(r.totalBytes).toBe(3);
     expect(r.symlinkCount).toBe(2);
+    expect(r.fileCount).toBe(1);
   });
 
   it('reports a bad pattern with the ignore file name', async () => {

@@ -96,10 +96,13 @@ class DirectoryContext implements BuildContext {
     };
 
     for await (const e of this.walk({ onExcluded })) {
-      if (e.type === 'dir') r.dirCount++;
-      else if (e.type === 'symlink') r.symlinkCount++;
       if (e.type === 'dir') {
+        r.dirCount++;
         if (!e.path.includes('/')) topLevel.set(e.path, { path: e.path, type: 'dir', bytes: 0, files: 0 });
+        continue;
+      }
+      if (e.type === 'symlink') {
+        r.symlinkCount++;
         continue;
       }
       r.fileCount++;

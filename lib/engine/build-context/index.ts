@@ -69,6 +69,7 @@ export type ExcludedEntry = {
   path: string;
   type: EntryType;
   bytes: number;
+  /** Non-directory entries left out (files and symlinks). */
   files: number;
   /** The pattern that decided (last match wins). */
   pattern: IgnorePattern | null;
@@ -82,6 +83,7 @@ export type ContextReport = {
   patterns: IgnorePattern[];
   /** Bytes of file content that would be sent. */
   totalBytes: number;
+  /** Regular files (and the rare fifo/socket); symlinks and directories are counted apart. */
   fileCount: number;
   dirCount: number;
   symlinkCount: number;
