@@ -147,7 +147,8 @@ describe('stage graph and target', () => {
       { stage: 0, kind: 'copy-from', line: 8 },
       { stage: 1, kind: 'copy-from', line: 9 },
     ]);
-    expect(p.stages[3].images).toEqual([{ ref: 'nginx:1', kind: 'copy-from', line: 10 }]);
+    expect(p.stages[3].images).toEqual([{ ref: 'nginx:1', normalized: 'docker.io/library/nginx:1', kind: 'copy-from', line: 10 }]);
+    expect(p.stages[0].base).toEqual({ kind: 'image', ref: 'golang', normalized: 'docker.io/library/golang:latest' });
   });
 
   it('builds only what the target needs', () => {
@@ -171,6 +172,14 @@ describe('stage graph and target', () => {
     expect(later.range).toEqual({ start: 2, end: 2 });
     // The same stage is not needed when the target does not depend on it: no error.
     expect(plan(df2, { target: 'later' }).needed).toEqual([1]);
+  });
+
+  it('image references are checked like BuildKit, in every stage', () => {
+    const e = failure(lines('FROM alpine AS build', 'FROM Build', 'FROM scratch'));
+    expect(e.message).toBe('failed to parse stage name "Build": invalid reference format: repository name (library/Build) must be lowercase (stage names are matched in lower case here: write build)');
+    expect(e.range).toEqual({ start: 2, end: 2 });
+    expect(failure(lines('FROM alpine:', 'RUN x')).message).toMatch(/^failed to parse stage name "alpine:": invalid reference format/);
+    expect(failure(lines('FROM a', 'COPY --from=bad//ref / /')).range).toEqual({ start: 2, end: 2 });
   });
 
   it('errors in stages the target does not need do not fail the plan', () => {

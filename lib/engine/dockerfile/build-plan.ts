@@ -8,6 +8,7 @@ import { parseInstructions } from './instructions.ts';
 import { parseDockerfile } from './parser.ts';
 import { ExpansionError, ShellLexer } from './shell-lexer.ts';
 import { expandStage } from './stage-expander.ts';
+import { imageRefOrThrow } from './build-plan-errors.ts';
 import { buildGraph } from './stage-graph.ts';
 import { suggest } from './suggest.ts';
 
@@ -119,7 +120,10 @@ export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: 
     const parent = byName.get(img.result);
     if (parent !== undefined) base = { kind: 'stage', index: parent };
     else if (img.result === 'scratch') base = { kind: 'scratch' };
-    else base = { kind: 'image', ref: img.result };
+    else {
+      const normalized = imageRefOrThrow(img.result, 'stage name', [...byName.keys()], ps.from.range.start, file);
+      base = { kind: 'image', ref: img.result, normalized };
+    }
     if (ps.name !== undefined) byName.set(ps.name, ps.index);
     const stage: Stage = Object.assign({}, ps, {
       baseName: img.result,

@@ -397,7 +397,8 @@ export type StageBase =
   | { kind: 'scratch' }
   /** `FROM name` where name is an earlier stage. */
   | { kind: 'stage'; index: number }
-  | { kind: 'image'; ref: string };
+  /** `ref` as written (after ARG expansion); `normalized` like `docker.io/library/alpine:latest`. */
+  | { kind: 'image'; ref: string; normalized: string };
 
 export type DependencyKind = 'from' | 'copy-from' | 'mount-from';
 
@@ -412,6 +413,8 @@ export interface StageDependency {
 /** An image used by COPY --from=image or RUN --mount from=image (not a stage). */
 export interface ExternalImageUse {
   ref: string;
+  /** Fully qualified reference (`docker.io/library/nginx:latest`). */
+  normalized: string;
   kind: DependencyKind;
   line: number;
 }
@@ -486,3 +489,4 @@ export { parseInstructions, parseInstructionNode } from './instructions.ts';
 export { createBuildPlan, DEFAULT_PATH_ENV } from './build-plan.ts';
 export { expandStage } from './stage-expander.ts';
 export { ShellLexer, type LexerOptions, type ExpansionResult } from './shell-lexer.ts';
+export { parseImageRef, type ImageRef } from './image-ref.ts';

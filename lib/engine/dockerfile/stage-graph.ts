@@ -1,6 +1,7 @@
 // The stage dependency graph: FROM <stage>, COPY --from=<name|index|image> and
 // RUN --mount=from=<name|image>. Unknown names are images (pulled), as in BuildKit.
 import { EngineError, ErrorCodes } from '../errors.ts';
+import { imageRefOrThrow } from './build-plan-errors.ts';
 import type { DependencyKind, Stage } from './index.ts';
 
 /** Go's strconv.Atoi accepts an optional sign and decimal digits. */
@@ -26,7 +27,7 @@ export function buildGraph(stages: Stage[], file?: string): void {
     }
     const named = byName.get(ref.toLowerCase());
     if (named !== undefined) s.dependsOn.push({ stage: named, kind, line });
-    else s.images.push({ ref, kind, line });
+    else s.images.push({ ref, normalized: imageRefOrThrow(ref, 'stage name', [...byName.keys()], line, file), kind, line });
   };
 
   for (const s of stages) {
