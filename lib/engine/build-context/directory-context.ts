@@ -60,7 +60,7 @@ class DirectoryContext implements BuildContext {
     return excludedByWalk(this.matcher, rel);
   }
 
-  walk(opts: { onExcluded?: (e: ExcludedEntry) => void } = {}): AsyncGenerator<ContextEntry> {
+  walk(opts: { onExcluded?: (e: ExcludedEntry) => void; measureExcluded?: boolean } = {}): AsyncGenerator<ContextEntry> {
     return walkContext(this.root, this.matcher, { ...opts, patterns: this.ignoreFile?.patterns });
   }
 
@@ -72,7 +72,7 @@ class DirectoryContext implements BuildContext {
     return packContext(this.walk());
   }
 
-  async report(opts: { top?: number } = {}): Promise<ContextReport> {
+  async report(opts: { top?: number; measureExcluded?: boolean } = {}): Promise<ContextReport> {
     const top = opts.top ?? 5;
     const topLevel = new Map<string, SizeSummary>();
     const files: SizeSummary[] = [];
@@ -95,7 +95,7 @@ class DirectoryContext implements BuildContext {
       excludedTop.set(head, t);
     };
 
-    for await (const e of this.walk({ onExcluded })) {
+    for await (const e of this.walk({ onExcluded, measureExcluded: opts.measureExcluded })) {
       if (e.type === 'dir') {
         r.dirCount++;
         if (!e.path.includes('/')) topLevel.set(e.path, { path: e.path, type: 'dir', bytes: 0, files: 0 });

@@ -123,8 +123,12 @@ export interface BuildContext {
   readonly matcher: PatternMatcher;
   /** Would `relPath` (or one of its parents) be left out by the ignore file? */
   isExcluded(relPath: string): boolean;
-  walk(opts?: { onExcluded?: (e: ExcludedEntry) => void }): AsyncGenerator<ContextEntry>;
-  report(opts?: { top?: number }): Promise<ContextReport>;
+  walk(opts?: { onExcluded?: (e: ExcludedEntry) => void; measureExcluded?: boolean }): AsyncGenerator<ContextEntry>;
+  /**
+   * Sums the walk. `measureExcluded` (default true) also walks the directories the ignore
+   * file skipped, only to tell how big they are; pass false when only the totals matter.
+   */
+  report(opts?: { top?: number; measureExcluded?: boolean }): Promise<ContextReport>;
   resolveSource(src: string, opts?: ResolveOptions): Promise<ResolvedSource[]>;
   tar(): Readable;
 }
