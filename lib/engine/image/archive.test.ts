@@ -77,7 +77,7 @@ describe.skipIf(!canBusybox)('lab save / lab load round trip', () => {
     expect(res.messages).toEqual(['Loaded image: busybox:latest', 'Loaded image: me/box:v1']);
     const back = await b.get('busybox');
     expect(back.id).toBe(img.id);
-    expect(back.size).toBe(img.size);
+    expect(back.size).toBe((await a.get(img.id)).size);
     expect(back.names).toEqual(['docker.io/library/busybox:latest', 'docker.io/me/box:v1']);
 
     // the docker-archive half alone (manifest.json without index.json) loads the same image

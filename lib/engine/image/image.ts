@@ -196,7 +196,8 @@ export type RemoveEvent = { Untagged: string } | { Deleted: Digest };
 
 export interface ImageStore {
   readonly content: ContentStore;
-  /** Writes config + manifest blobs, records tags; returns the stored image. */
+  /** Writes config + manifest blobs, records tags; returns the stored image (its `size` is an
+   *  estimate until the layers are first measured: fresh layers are not re-read here). */
   putImage(input: PutImageInput): Promise<Image>;
   /** Names an existing manifest (already in the content store), e.g. after a load or a push. */
   putManifest(manifestDigest: Digest, tags: string[]): Promise<Image>;

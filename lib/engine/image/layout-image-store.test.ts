@@ -56,7 +56,8 @@ describe('LayoutImageStore on the real OCI layout store', () => {
     const img = await image('myapp:v1', ['a', 'b']);
     expect(img.names).toEqual(['docker.io/library/myapp:v1']);
     // docker's SIZE: file bytes + symlink target length, whiteouts 0
-    expect(img.size).toBe(2 * 1003);
+    // putImage does not re-read fresh layers; get() measures them
+    expect((await images.get(img.id)).size).toBe(2 * 1003);
     const usage = await images.layerUsage(img.manifest.layers[0]);
     expect(usage).toEqual({ tarSize: (await tarOf('a')).length, contentSize: 1003 });
     expect(img.manifest.layers).toHaveLength(2);

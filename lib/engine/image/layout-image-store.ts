@@ -25,6 +25,8 @@ export function createImageStore(content: IndexedContentStore, opts: { metaDir?:
 
 export class LayoutImageStore implements ImageStore {
   private sizes = new Map<Digest, LayerUsage>();
+  /** Tar sizes producers told us (putImage's uncompressedSize): enough for save, no re-read. */
+  private tarHints = new Map<Digest, number>();
   private sizesLoaded = false;
 
   constructor(readonly content: IndexedContentStore, private readonly metaDir?: string) {}
@@ -43,13 +45,16 @@ export class LayoutImageStore implements ImageStore {
       if (!(await this.content.has(l.descriptor.digest))) {
         throw new EngineError('NOT_FOUND', `layer blob ${l.descriptor.digest} is not in the content store; write the layer before the image`);
       }
+      if (l.uncompressedSize !== undefined) this.tarHints.set(l.descriptor.digest, l.uncompressedSize);
     }
     const manifest = buildManifest(configDesc, input.layers.map((l) => l.descriptor), family, input.annotations);
     const bytes = JSON.stringify(manifest);
     const m = await this.content.put(bytes);
     const target: Descriptor = { mediaType: manifest.mediaType!, digest: m.digest, size: m.size };
     await this.name(target, input.tags ?? []);
-    return this.get(m.digest);
+    // no re-read of fresh layers here: size is measured lazily (list/inspect/history)
+    const entries = (await this.content.readIndex()).manifests as Entry[];
+    return this.load(target, entries, { measure: false });
   }
 
   async putManifest(manifestDigest: Digest, tags: string[]): Promise<Image> {
@@ -185,7 +190,8 @@ export class LayoutImageStore implements ImageStore {
   }
 
   async layerSize(layer: Descriptor): Promise<number> {
-    return (await this.layerUsage(layer)).tarSize;
+    await this.loadSizes();
+    return this.sizes.get(layer.digest)?.tarSize ?? this.tarHints.get(layer.digest) ?? (await this.layerUsage(layer)).tarSize;
   }
 
   async layerUsage(layer: Descriptor): Promise<LayerUsage> {
@@ -207,7 +213,7 @@ export class LayoutImageStore implements ImageStore {
   }
 
   /** Reads manifest + config of an index entry (for an index, the host platform's manifest). */
-  private async load(entry: Descriptor, entries: Entry[]): Promise<Image> {
+  private async load(entry: Descriptor, entries: Entry[], opts: { measure?: boolean } = {}): Promise<Image> {
     let data = await this.content.get(entry.digest);
     let parsed = parseManifestOrIndex(data);
     let target: Descriptor = { mediaType: entry.mediaType, digest: entry.digest, size: data.length };
@@ -225,7 +231,12 @@ export class LayoutImageStore implements ImageStore {
     const config = JSON.parse((await this.content.get(manifest.config.digest)).toString('utf8')) as ImageConfig;
     const names = entries.filter((e) => e.digest === entry.digest).map(nameOf).filter((n): n is string => !!n).sort();
     let size = 0;
-    for (const l of manifest.layers) size += (await this.layerUsage(l)).contentSize;
+    if (opts.measure === false) await this.loadSizes();
+    for (const l of manifest.layers) {
+      size += opts.measure === false
+        ? this.sizes.get(l.digest)?.contentSize ?? this.tarHints.get(l.digest) ?? l.size
+        : (await this.layerUsage(l)).contentSize;
+    }
     return { id: manifest.config.digest, target, manifest, config, names, size };
   }
 
