@@ -90,6 +90,13 @@ describe.skipIf(!!skip)('RuncExecutor.run', () => {
     expect(a.containerId).not.toBe(b.containerId);
   });
 
+  it('refuses a second run on a rootfs that is in use (stubs would clash)', async () => {
+    const first = h.executor.run({ rootfs: h.rootfs, args: ['sleep', '0.3'] });
+    const second = runCollect(h, { args: ['true'] });
+    expect((await second).error?.code).toBe(ErrorCodes.FAILED_PRECONDITION);
+    await first;
+  });
+
   it('stops the container when the caller aborts', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);

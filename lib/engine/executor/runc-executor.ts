@@ -65,6 +65,8 @@ export class RuncExecutor implements Executor {
   private readonly defaults: ExecLimits;
   private readonly caches: CacheMounts;
   private readonly seccomp: SeccompProfile;
+  /** Root filesystems in use: two runs on one dir would remove each other's mount stubs. */
+  private readonly busyRoots = new Set<string>();
 
   constructor(opts: RuncExecutorOptions) {
     this.root = path.resolve(opts.root);
@@ -120,6 +122,19 @@ export class RuncExecutor implements Executor {
     const rootSt = await fs.stat(req.rootfs).catch(() => undefined);
     if (!rootSt?.isDirectory()) throw new EngineError(ErrorCodes.NOT_FOUND, `root filesystem ${req.rootfs} does not exist`);
 
+    const rootKey = path.resolve(req.rootfs);
+    if (this.busyRoots.has(rootKey)) {
+      throw new EngineError(ErrorCodes.FAILED_PRECONDITION, `another container is already running on ${req.rootfs}: give each run its own snapshot`);
+    }
+    this.busyRoots.add(rootKey);
+    try {
+      return await this.executeOnRoot(req, stdin, limits, command, cwd);
+    } finally {
+      this.busyRoots.delete(rootKey);
+    }
+  }
+
+  private async executeOnRoot(req: ExecRequest, stdin: ContainerRequest['stdin'], limits: ExecLimits, command: string, cwd: string): Promise<Outcome> {
     const user = await resolveUser(req.rootfs, req.user);
     const containerId = CONTAINER_PREFIX + crypto.randomBytes(10).toString('hex');
     const workDir = path.join(this.containersDir, containerId);
