@@ -247,5 +247,6 @@ export async function applyLayer(input: Readable, dest: string, opts: ApplyOptio
     throw new EngineError('INVALID_INPUT', `cannot apply layer: ${(err as Error).message}`, { cause: err });
   }
   await applier.finish();
+  applier.result.diffId = `sha256:${sniffer.hash.digest('hex')}`;
   return applier.result;
 }

@@ -109,10 +109,14 @@ function whiteoutEntry(rel: string, epoch: number | undefined): PlannedEntry {
 async function planEntries(set: ChangeSet, opts: WriteLayerOptions): Promise<PlannedEntry[]> {
   const exclude = (opts.exclude ?? []).map((e) => e.replace(/^\/+|\/+$/g, ''));
   const entries: PlannedEntry[] = [];
-  for (const change of set.changes) {
-    if (excluded(change.path, exclude)) continue;
-    if (change.kind === 'delete') entries.push(whiteoutEntry(change.path, opts.sourceDateEpoch));
-    else entries.push(await planEntry(set.root, change.path, set.capabilities.get(change.path), opts.sourceDateEpoch));
+  const kept = set.changes.filter((c) => !excluded(c.path, exclude));
+  for (let i = 0; i < kept.length; i += 128) {
+    const batch = kept.slice(i, i + 128).map((change) =>
+      change.kind === 'delete'
+        ? whiteoutEntry(change.path, opts.sourceDateEpoch)
+        : planEntry(set.root, change.path, set.capabilities.get(change.path), opts.sourceDateEpoch),
+    );
+    entries.push(...(await Promise.all(batch)));
   }
   entries.sort((a, b) => comparePaths(a.name, b.name));
   // several names of one inode inside this layer: the first is the file, the rest hardlinks
@@ -139,9 +143,20 @@ async function planEntries(set: ChangeSet, opts: WriteLayerOptions): Promise<Pla
   return entries;
 }
 
-async function addEntry(pack: tar.Pack, e: PlannedEntry): Promise<void> {
+/** Files up to this size are read whole, ahead of the packer; bigger ones are streamed. */
+const SMALL_FILE = 512 * 1024;
+const READ_AHEAD = 16;
+/** The ContentWriter gets chunks of about this size (fewer write syscalls). */
+const WRITE_CHUNK = 1 << 20;
+
+async function addEntry(pack: tar.Pack, e: PlannedEntry, body?: Buffer): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const done = (err?: Error | null) => (err ? reject(err) : resolve());
+    if (body) {
+      if (body.length !== e.header.size) return reject(new Error(`${e.name} changed size while the layer was written`));
+      pack.entry(e.header, body, done);
+      return;
+    }
     if (!e.source) {
       // whiteouts are empty regular files: give them an (empty) body so the entry ends
       if (e.header.type === 'file') pack.entry(e.header, Buffer.alloc(0), done);
@@ -169,9 +184,37 @@ export async function writeLayer(store: ContentStore, set: ChangeSet, opts: Writ
   let uncompressedSize = 0;
   const gz = compression === 'gzip' ? zlib.createGzip({ level: opts.gzipLevel ?? 6 }) : undefined;
 
+  // small files are read a few entries ahead, so disk latency overlaps packing and hashing
+  const bodies = new Map<number, Promise<Buffer | undefined>>();
+  const load = (i: number) => {
+    const e = entries[i];
+    if (i < entries.length && !bodies.has(i)) {
+      bodies.set(i, e.source && (e.header.size ?? 0) <= SMALL_FILE ? fs.readFile(e.source) : Promise.resolve(undefined));
+      bodies.get(i)!.catch(() => undefined); // awaited (and reported) in order below
+    }
+  };
   const produce = async () => {
-    for (const e of entries) await addEntry(pack, e);
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = i; j < i + READ_AHEAD; j++) load(j);
+      const body = await bodies.get(i);
+      bodies.delete(i);
+      await addEntry(pack, entries[i], body);
+    }
     pack.finalize();
+  };
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const toStore = async (chunk: Buffer | undefined) => {
+    if (chunk) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+    }
+    if (pendingBytes >= WRITE_CHUNK || (!chunk && pendingBytes > 0)) {
+      const buf = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      await writer.write(buf);
+    }
   };
   const feed = async () => {
     for await (const chunk of pack as AsyncIterable<Buffer>) {
@@ -179,12 +222,15 @@ export async function writeLayer(store: ContentStore, set: ChangeSet, opts: Writ
       uncompressedSize += chunk.length;
       if (gz) {
         if (!gz.write(chunk)) await once(gz, 'drain');
-      } else await writer.write(chunk);
+      } else await toStore(chunk);
     }
-    gz?.end();
+    if (gz) gz.end();
+    else await toStore(undefined);
   };
   const consume = async () => {
-    if (gz) for await (const chunk of gz as AsyncIterable<Buffer>) await writer.write(chunk);
+    if (!gz) return;
+    for await (const chunk of gz as AsyncIterable<Buffer>) await toStore(chunk);
+    await toStore(undefined);
   };
   try {
     await Promise.all([produce(), feed(), consume()]).catch((err) => {

@@ -107,6 +107,8 @@ export interface ApplyResult {
   opaqueDirs: string[];
   /** Paths whose deletion was recorded (whiteouts), relative paths. */
   whiteouts: string[];
+  /** sha256 of the uncompressed tar as read (compare with the config's diff_id). */
+  diffId?: Digest;
 }
 
 /** A file's metadata the way the layer code compares and writes it. */

@@ -1,6 +1,7 @@
 // tar-stream decodes PAX values as UTF-8 text, which loses the binary security.capability
 // xattr. This pass-through transform walks the same tar blocks and keeps the raw bytes of
 // that record, keyed by the entry's path, so the extractor can restore it byte for byte.
+import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
 const BLOCK = 512;
@@ -41,6 +42,8 @@ export function parsePaxRecords(body: Buffer): Map<string, Buffer> {
 export class PaxSniffer extends Transform {
   /** entry path (as tar-stream reports header.name) -> raw capability bytes */
   readonly capabilities = new Map<string, Buffer>();
+  /** sha256 of every (uncompressed) byte seen: the layer's diffID. */
+  readonly hash = createHash('sha256');
   private pending: Buffer = Buffer.alloc(0);
   private skip = 0; // data bytes (incl. padding) still to pass without parsing
   private collect: { type: number; size: number; chunks: Buffer[]; got: number } | undefined;
@@ -49,6 +52,7 @@ export class PaxSniffer extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.push(chunk);
+    this.hash.update(chunk);
     let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     while (buf.length > 0) {
       if (this.skip > 0) {

@@ -29,12 +29,18 @@ export interface WalkEntry {
 export async function* walkTree(root: string, rel = ''): AsyncGenerator<WalkEntry> {
   const dir = rel ? path.join(root, rel) : root;
   const names = sortNames(await fs.readdir(dir));
-  for (const name of names) {
-    const childRel = rel ? `${rel}/${name}` : name;
-    const abs = path.join(root, childRel);
-    const st = await fs.lstat(abs, { bigint: true });
-    yield { rel: childRel, abs, st };
-    if (st.isDirectory()) yield* walkTree(root, childRel);
+  // lstat a directory's entries concurrently (the thread pool hides syscall latency)
+  for (let i = 0; i < names.length; i += 128) {
+    const batch = names.slice(i, i + 128).map((name) => {
+      const childRel = rel ? `${rel}/${name}` : name;
+      const abs = path.join(root, childRel);
+      return { rel: childRel, abs, st: fs.lstat(abs, { bigint: true }) };
+    });
+    const stats = await Promise.all(batch.map((b) => b.st));
+    for (const [j, b] of batch.entries()) {
+      yield { rel: b.rel, abs: b.abs, st: stats[j] };
+      if (stats[j].isDirectory()) yield* walkTree(root, b.rel);
+    }
   }
 }
 

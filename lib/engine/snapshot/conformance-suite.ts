@@ -245,6 +245,13 @@ export function snapshotterConformance(name: string, make: SnapshotterFactory, e
       expect(await activeLeftovers(other.root)).toEqual({ dirs: [], mounts: [] });
     });
 
+    it('refuses a layer whose bytes do not match the diffId it is named by', async () => {
+      const other = await fresh();
+      const err = await other.ensureUnpacked([{ digest: result.l2.digest, diffId: `sha256:${'0'.repeat(64)}` }]).catch((e) => e);
+      expect(err).toMatchObject({ code: 'DIGEST_MISMATCH' });
+      expect(await other.listUnpacked()).toEqual([]);
+    });
+
     it('prunes unpacked data not kept and reports usage', async () => {
       const other = await fresh();
       await other.ensureUnpacked([ref(result.l1), ref(result.l2)]);

@@ -84,7 +84,10 @@ export class CopySnapshotter implements Snapshotter {
     try {
       await copyTree(below, tmp);
       const top = parents[parents.length - 1];
-      await applyLayer(await this.store.createReadStream(top.digest), tmp, { mode: 'rootfs' });
+      const res = await applyLayer(await this.store.createReadStream(top.digest), tmp, { mode: 'rootfs' });
+      if (res.diffId !== top.diffId) {
+        throw new EngineError('DIGEST_MISMATCH', `layer ${top.digest} unpacks to ${res.diffId}, but the image config says ${top.diffId}; the image is inconsistent, pull or build it again`);
+      }
       await this.adoptChain(tmp, dir, parents.map((p) => p.diffId));
       return dir;
     } catch (err) {

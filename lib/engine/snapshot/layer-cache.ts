@@ -131,6 +131,9 @@ export class LayerCache {
     try {
       const stream = await this.store.createReadStream(ref.digest);
       const res = await applyLayer(stream, tmp, { mode: 'overlay' });
+      if (res.diffId !== ref.diffId) {
+        throw new EngineError('DIGEST_MISMATCH', `layer ${ref.digest} unpacks to ${res.diffId}, but the image config says ${ref.diffId}; the image is inconsistent, pull or build it again`);
+      }
       const final = this.dir(ref.diffId);
       await fs.rm(final, { recursive: true, force: true });
       await fs.rename(tmp, final);
