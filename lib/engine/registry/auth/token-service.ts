@@ -94,8 +94,9 @@ export class TokenService {
     const c = result.claims;
     const user: Principal | undefined = c.sub ? { username: c.sub, role: c.role ?? 'student', classes: c.classes ?? [] } : undefined;
     const could = user ? await allowedActions(user, name, lacking, this.opts.authenticator) : [];
-    if (user && could.length === lacking.length) throw this.unauthorized(req, scope, `the token does not grant ${lacking.join(',')} on ${name}`, 'insufficient_scope');
-    throw new RegistryError('DENIED', `requested access to the resource is denied: ${result.claims.sub || 'anonymous'} may not ${lacking.join(',')} ${name} (students push under their own name: <username>/...)`, { name, actions: lacking });
+    if (!user) throw this.unauthorized(req, scope, `authentication required to ${lacking.join(',')} ${name}: run "lab login" first`, 'insufficient_scope');
+    if (could.length === lacking.length) throw this.unauthorized(req, scope, `the token does not grant ${lacking.join(',')} on ${name}`, 'insufficient_scope');
+    throw new RegistryError('DENIED', `requested access to the resource is denied: ${c.sub} may not ${lacking.join(',')} ${name} (students push under their own name: <username>/...)`, { name, actions: lacking });
   }
 
   private unauthorized(req: IncomingMessage, scope: string | undefined, message: string, error?: string): RegistryError {

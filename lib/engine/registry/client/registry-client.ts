@@ -153,7 +153,12 @@ export class RegistryClient {
 
 /** Turns a registry's JSON error answer into an EngineError a student can act on. */
 export async function registryFailure(res: Response, what: string): Promise<EngineError> {
-  let detail = `${res.status} ${res.statusText}`;
+  const fallback: Record<number, string> = {
+    401: 'unauthorized: authentication required (run "lab login HOST")',
+    403: 'denied: requested access to the resource is denied',
+    404: 'not found',
+  };
+  let detail = fallback[res.status] ?? `${res.status} ${res.statusText}`;
   let code = '';
   try {
     const doc = (await res.json()) as { errors?: { code: string; message: string }[] };
