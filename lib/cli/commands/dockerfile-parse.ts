@@ -65,6 +65,7 @@ export function planToJson(plan: BuildPlan): unknown {
       baseName: s.baseName,
       base: s.base,
       platform: s.platform ?? null,
+      onbuildTriggers: s.onbuildTriggers,
       dependsOn: s.dependsOn,
       images: s.images,
       instructions: s.instructions,

@@ -174,6 +174,16 @@ describe('stage graph and target', () => {
     expect(plan(df2, { target: 'later' }).needed).toEqual([1]);
   });
 
+  it('a stage FROM another stage runs that stage\'s ONBUILD triggers first', () => {
+    const df = lines('FROM a AS deps', 'FROM a AS base', 'ARG V=1', 'ONBUILD COPY --from=deps /x /x-$V', 'FROM base', 'RUN go');
+    const p = plan(df);
+    expect(p.stages[2].onbuildTriggers).toMatchObject([{ kind: 'COPY', from: 'deps', range: { start: 4, end: 4 } }]);
+    expect(p.stages[2].dependsOn.map((d) => [d.stage, d.kind])).toEqual([[1, 'from'], [0, 'copy-from']]);
+    expect(p.needed).toEqual([0, 1, 2]);
+    expect(p.stages[2].expanded.steps.map((s) => s.instruction)).toMatchObject([{ kind: 'COPY', dest: '/x-1' }, { kind: 'RUN' }]);
+    expect(p.stages[1].onbuildTriggers).toEqual([]);
+  });
+
   it('image references are checked like BuildKit, in every stage', () => {
     const e = failure(lines('FROM alpine AS build', 'FROM Build', 'FROM scratch'));
     expect(e.message).toBe('failed to parse stage name "Build": invalid reference format: repository name (library/Build) must be lowercase (stage names are matched in lower case here: write build)');

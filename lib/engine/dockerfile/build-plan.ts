@@ -2,7 +2,7 @@
 // the dependency graph, the target and the stages it needs (BuildKit's toDispatchState).
 import { EngineError, ErrorCodes } from '../errors.ts';
 import type {
-  ArgInstruction, BuildPlan, BuildPlanOptions, ParseResult, Platform, Stage, StageBase, SourceRange,
+  ArgInstruction, BuildPlan, BuildPlanOptions, Instruction, ParseResult, Platform, Stage, StageBase, SourceRange,
 } from './index.ts';
 import { parseInstructions } from './instructions.ts';
 import { parseDockerfile } from './parser.ts';
@@ -77,6 +77,10 @@ function buildMetaArgs(
   }
 }
 
+function onbuildOf(instructions: Instruction[]): Instruction[] {
+  return instructions.flatMap((i) => (i.kind === 'ONBUILD' ? [i.trigger] : []));
+}
+
 export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: BuildPlanOptions = {}): BuildPlan {
   const parse = typeof input === 'string' || input instanceof Uint8Array ? parseDockerfile(input, { file: opts.file }) : input;
   const file = parse.file ?? opts.file;
@@ -128,6 +132,7 @@ export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: 
     const stage: Stage = Object.assign({}, ps, {
       baseName: img.result,
       base,
+      onbuildTriggers: base.kind === 'stage' ? onbuildOf(parsed.stages[base.index].instructions) : [],
       fromVars: { used: [...used], undefined: [...unset] },
       dependsOn: [],
       images: [],

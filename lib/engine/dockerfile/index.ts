@@ -436,6 +436,7 @@ export interface ExpandedStep {
 
 export interface ExpandedStage {
   index: number;
+  /** One per instruction: the stage's ONBUILD triggers first (see Stage), then its own. */
   steps: ExpandedStep[];
   /** Image config env at the end of the stage (ENV only, no ARG values). */
   imageEnv: string[];
@@ -451,6 +452,12 @@ export interface Stage extends ParsedStage {
   base: StageBase;
   /** `--platform` after expansion. */
   platform?: string;
+  /**
+   * For `FROM <earlier stage>`: that stage's ONBUILD triggers, which run first in this stage
+   * (their ranges point at the ONBUILD lines). Empty otherwise; triggers from a base *image*
+   * are in its config and are the builder's to run.
+   */
+  onbuildTriggers: Instruction[];
   /** Variables the FROM line (image and --platform) used, and those it used while unset. */
   fromVars: { used: string[]; undefined: string[] };
   dependsOn: StageDependency[];

@@ -300,7 +300,7 @@ function dispatch(node: InstructionNode): Instruction {
       if (trigger === 'MAINTAINER' || trigger === 'FROM') {
         throw new InstructionError(`${trigger} isn't allowed as an ONBUILD trigger`);
       }
-      let expression = node.original.replace(/^\s*ONBUILD\s*/i, '');
+      let expression = node.original.replace(/^[\t\n\f\r ]*ONBUILD[\t\n\f\r ]*/i, '');
       for (const h of node.heredocs) expression += '\n' + h.content + h.name;
       const sub: InstructionNode = Object.assign({}, node.sub, { heredocs: node.heredocs });
       return Object.assign(b, { kind: 'ONBUILD' as const, expression, trigger: dispatch(sub) });

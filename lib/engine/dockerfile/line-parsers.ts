@@ -203,7 +203,9 @@ function parseJSON(rest: string): LineArgs | undefined {
   }
   if (!Array.isArray(value)) return undefined;
   if (!value.every((v) => typeof v === 'string')) throw new LineParseError(NOT_STRING_ARRAY);
-  return { args: value as string[], json: true };
+  // Go decodes a lone surrogate escape (\ud800) to U+FFFD; JSON.parse keeps it.
+  const fixed = (value as string[]).map((v) => v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+  return { args: fixed, json: true };
 }
 
 function parseMaybeJSON(rest: string): LineArgs {

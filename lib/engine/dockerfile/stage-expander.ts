@@ -76,7 +76,7 @@ export function expandStage(plan: BuildPlan, index: number, opts: ExpandStageOpt
   const st = initialState(plan, index, opts);
   const lexer = new ShellLexer(plan.parse.escapeToken);
   const steps: ExpandedStep[] = [];
-  for (const ins of stage.instructions) {
+  for (const ins of [...stage.onbuildTriggers, ...stage.instructions]) {
     steps.push(expandInstruction(plan, st, lexer, ins));
   }
   return { index, steps, imageEnv: st.imageEnv.list(), stateEnv: st.env.list(), declaredArgs: [...st.declared] };

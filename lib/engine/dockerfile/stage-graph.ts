@@ -32,7 +32,7 @@ export function buildGraph(stages: Stage[], file?: string): void {
 
   for (const s of stages) {
     if (s.base.kind === 'stage') s.dependsOn.push({ stage: s.base.index, kind: 'from', line: s.from.range.start });
-    for (const ins of s.instructions) {
+    for (const ins of [...s.onbuildTriggers, ...s.instructions]) {
       if (ins.kind === 'COPY' && ins.from !== undefined) add(s, ins.from, 'copy-from', ins.range.start, true);
       if (ins.kind === 'RUN') {
         for (const m of ins.mounts) if (m.from !== undefined) add(s, m.from, 'mount-from', ins.range.start, false);
