@@ -146,6 +146,10 @@ describe.skipIf(!canBusybox)('lab image verbs', () => {
       expect(inspect.Id).toBe(res.imageId);
       expect(inspect.RootFS.Layers).toHaveLength(3);
 
+      // a Dockerfile from outside the context travels with the request
+      const outside = await client.build({ tags: ['outside:1'], dockerfileText: 'FROM busybox\nCOPY a.txt /copied.txt\n' }, { dir: ctx });
+      expect((await client.inspectImage('outside:1')).Id).toBe(outside.imageId);
+
       fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM busybox\nRUN echo about to fail && exit 3\n');
       const failEvents: BuildEvent[] = [];
       await expect(client.build({}, { dir: ctx }, (e) => failEvents.push(e))).rejects.toThrow(/exit/);

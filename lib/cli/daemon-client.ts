@@ -10,7 +10,7 @@ import { EngineError } from '../engine/errors.ts';
 import type { BuildContextInput, BuildOptions, CheckReport, EngineApi, PruneReport } from '../engine/daemon/daemon.ts';
 import { errorFromBody } from '../engine/daemon/http-errors.ts';
 import { resolveLabRoot, resolveSocketPath } from '../engine/daemon/socket-path.ts';
-import { socketAlive } from '../engine/daemon/http-server.ts';
+import { MAX_HEADER_BYTES, socketAlive } from '../engine/daemon/http-server.ts';
 import type { BuildResult } from '../engine/build/build.ts';
 import type { BuildEvent, EventSink } from '../engine/progress/events.ts';
 import type { RemoveEvent } from '../engine/image/image.ts';
@@ -28,7 +28,7 @@ export class DaemonClient implements EngineApi {
   /** Raw request; resolves with the response once headers arrived; errors become EngineErrors. */
   request(r: Req): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ socketPath: this.socketPath, path: r.path, method: r.method ?? 'GET', headers: r.headers, signal: r.signal }, (res) => {
+      const req = http.request({ socketPath: this.socketPath, path: r.path, method: r.method ?? 'GET', headers: r.headers, signal: r.signal, maxHeaderSize: MAX_HEADER_BYTES }, (res) => {
         if ((res.statusCode ?? 500) < 400) return resolve(res);
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
@@ -107,14 +107,18 @@ export class DaemonClient implements EngineApi {
     if (opts.output) q.set('outputs', JSON.stringify(opts.output));
     if (opts.secrets) q.set('secrets', JSON.stringify(opts.secrets));
     if (opts.sourceDateEpoch !== undefined) q.set('sourcedateepoch', String(opts.sourceDateEpoch));
-    if (opts.dockerfileText !== undefined) throw new EngineError('INVALID_INPUT', 'send the Dockerfile inside the context tar (dockerfile= names it) when building through the daemon');
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
+    if (opts.dockerfileText !== undefined) {
+      headers['X-Lab-Dockerfile'] = Buffer.from(opts.dockerfileText).toString('base64');
+      if (headers['X-Lab-Dockerfile'].length > MAX_HEADER_BYTES - 4096) throw new EngineError('INVALID_INPUT', 'the Dockerfile is too large to send to the daemon (over ~1 MB)');
+    }
     let body: Readable;
     if ('tar' in context) body = context.tar;
     else {
       const { openContext } = await import('../engine/build-context/index.ts');
       body = (await openContext(context.dir)).tar();
     }
-    const res = await this.request({ method: 'POST', path: `/build?${q}`, body, headers: { 'Content-Type': 'application/x-tar' }, signal });
+    const res = await this.request({ method: 'POST', path: `/build?${q}`, body, headers, signal });
     let done: Extract<BuildEvent, { type: 'build.done' | 'build.error' }> | undefined;
     let buf = '';
     const steps: BuildResult['steps'] = [];
@@ -144,7 +148,7 @@ export class DaemonClient implements EngineApi {
  * The daemon when it answers on $LAB_HOST / $LAB_ROOT/lab.sock, otherwise the state directory
  * opened in this process. `withBuilder` matters only for the direct mode (`lab build`).
  */
-export async function connectEngine(opts: { withBuilder?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<EngineApi> {
+export async function connectEngine(opts: { withBuilder?: boolean; env?: Record<string, string | undefined> } = {}): Promise<EngineApi> {
   const env = opts.env ?? process.env;
   const socketPath = resolveSocketPath(env);
   if (fs.existsSync(socketPath) && (await socketAlive(socketPath))) return new DaemonClient(socketPath);

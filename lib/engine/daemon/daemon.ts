@@ -21,7 +21,8 @@
  *   GET    /version                       {Version, ApiVersion, Os, Arch, Builder}
  *   POST   /build?t=&dockerfile=&target=&buildargs={json}&nocache=1&nocachefilter=a,b
  *          &platform=&outputs={json}&secrets={json}&sourcedateepoch=
- *          body: the build context as a tar (what docker CLI sends to dockerd);
+ *          body: the build context as a tar (what docker CLI sends to dockerd); a Dockerfile
+ *          from outside the context comes base64 in the X-Lab-Dockerfile header;
  *          response: application/x-ndjson, one progress event (progress/events.ts) per line,
  *          ending with a build.done or build.error event.
  *   GET    /images/json                   ImageSummary[] (docker images)

@@ -8,6 +8,9 @@ import type { BuildEvent } from '../progress/events.ts';
 import type { EngineApi, BuildOptions } from './daemon.ts';
 import { errorBody, statusForCode } from './http-errors.ts';
 
+/** Room for a Dockerfile sent in X-Lab-Dockerfile (base64). */
+export const MAX_HEADER_BYTES = 1 << 20;
+
 export interface DaemonHandle {
   socketPath: string;
   server: http.Server;
@@ -132,6 +135,9 @@ export function createHandler(api: EngineApi) {
 
 async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams): Promise<void> {
   const opts = buildOptionsFromQuery(q);
+  // a Dockerfile from outside the context (-f ../x, -f -) travels in a header, base64
+  const text = req.headers['x-lab-dockerfile'];
+  if (typeof text === 'string' && text) opts.dockerfileText = Buffer.from(text, 'base64').toString('utf8');
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort(new EngineError('UNAVAILABLE', 'the client went away; build cancelled'));
@@ -159,7 +165,7 @@ export async function startDaemon(api: EngineApi, socketPath: string): Promise<D
   await fs.mkdir(path.dirname(socketPath), { recursive: true });
   await replaceStaleSocket(socketPath);
   const handler = createHandler(api);
-  const server = http.createServer((req, res) => void handler(req, res));
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void handler(req, res));
   server.requestTimeout = 0; // builds stream for as long as they run
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
