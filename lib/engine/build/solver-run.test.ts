@@ -117,3 +117,54 @@ describe.skipIf(!!runcMissing)('solver with RUN on busybox', () => {
     expect(out).toMatch(/Step 4\/4 : RUN echo classic\n ---> Using cache\n ---> [0-9a-f]{12}\nSuccessfully built [0-9a-f]{12}\nSuccessfully tagged classic:v1\n$/);
   });
 });
+
+describe.skipIf(!!runcMissing)('solver: triggers, secrets, outputs', () => {
+  it('runs the base image ONBUILD triggers right after FROM and clears them', async () => {
+    const base = await eng.context({ Dockerfile: 'FROM busybox\nONBUILD COPY marker.txt /marker.txt\nONBUILD RUN echo triggered > /triggered\n' });
+    await eng.build(base, { tags: ['onbuild-base:1'] });
+    const child = await eng.context({ 'marker.txt': 'm', Dockerfile: 'FROM onbuild-base:1\nRUN cat /marker.txt /triggered\n' });
+    const { result, events } = await eng.build(child);
+    expect(logs(events)).toEqual(['mtriggered']);
+    const img = await eng.images.get(result.imageId);
+    expect(img.config.config?.OnBuild ?? null).toBeNull();
+    expect(events.some((e) => e.type === 'vertex.started' && e.name.includes('ONBUILD COPY marker.txt /marker.txt'))).toBe(true);
+  });
+
+  it('mounts a secret for one RUN without leaving it in a layer or in history', async () => {
+    const secretFile = path.join(eng.root, 'token.txt');
+    await fs.writeFile(secretFile, 's3cr3t-value');
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=token cat /run/secrets/token > /seen && echo ok\n' });
+    const { result } = await eng.build(ctx, { secrets: { token: secretFile } });
+    const img = await eng.images.get(result.imageId);
+    const layer = zlib.gunzipSync(await eng.store.get(img.manifest.layers.at(-1)!.digest)).toString('latin1');
+    expect(layer).toContain('s3cr3t-value'); // copied on purpose into /seen by the command
+    expect(layer).not.toContain('run/secrets');
+    expect(JSON.stringify(img.config.history)).not.toContain('s3cr3t-value');
+  });
+
+  it('exports OCI and docker archives with --output', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN echo out > /out\n' });
+    const oci = path.join(eng.root, 'img-oci.tar');
+    const docker = path.join(eng.root, 'img-docker.tar');
+    await eng.build(ctx, { tags: ['exported:1'], output: { type: 'oci', dest: oci } });
+    await eng.build(ctx, { tags: ['exported:1'], output: { type: 'docker', dest: docker } });
+    const list = async (f: string) => {
+      const ex = tar.extract();
+      const names: string[] = [];
+      const done = (async () => {
+        for await (const e of ex) {
+          names.push(e.header.name);
+          e.resume();
+        }
+      })();
+      ex.end(await fs.readFile(f));
+      await done;
+      return names;
+    };
+    const o = await list(oci);
+    expect(o).toContain('oci-layout');
+    expect(o).toContain('index.json');
+    expect(o.filter((n) => n.startsWith('blobs/sha256/')).length).toBeGreaterThanOrEqual(4);
+    expect(await list(docker)).toContain('manifest.json');
+  });
+});

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import type { BuildPlan, Instruction, RunMount as DockerfileMount, Stage } from '../dockerfile/index.ts';
-import { expandStage } from '../dockerfile/index.ts';
+import { createBuildPlan, expandStage } from '../dockerfile/index.ts';
 import type { Executor } from '../executor/executor.ts';
 import { mkdirAllInRoot, resolveInRoot } from '../executor/scoped-path.ts';
 import { resolveUser } from '../executor/user-resolver.ts';
@@ -125,18 +125,18 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
     stageCtx.filterName = filtered;
   }
 
-  for (let j = 0; j < expanded.steps.length; j++) {
+  const runOne = async (ins: Instruction, envAfter: string[], j: number, trigger: boolean): Promise<void> => {
     if (env.signal.aborted) throw new EngineError(ErrorCodes.RUN_FAILED, 'build cancelled');
-    const { instruction: ins, env: envAfter } = expanded.steps[j];
-    globalIndex++;
+    if (!trigger) globalIndex++;
     if (METADATA_KINDS.has(ins.kind)) {
       applyMetadata(state, ins, state.lastCreated);
       state.env = envAfter;
       progress.emit({ type: 'step.metadata', step: position(fsIndex, fsTotal), instruction: shown(ins), range: ins.range, resultId: state.key });
-      continue;
+      return;
     }
-    fsIndex++;
-    const vertex = progress.vertex(`[${prefix}${fsIndex}/${fsTotal}] ${shown(ins)}`, { step: position(fsIndex, fsTotal), instruction: shown(ins), range: ins.range });
+    if (!trigger) fsIndex++;
+    const label = trigger ? `[${prefix}${fsIndex}/${fsTotal}] ONBUILD ${shown(ins)}` : `[${prefix}${fsIndex}/${fsTotal}] ${shown(ins)}`;
+    const vertex = progress.vertex(label, { step: position(fsIndex, fsTotal), instruction: trigger ? `ONBUILD ${shown(ins)}` : shown(ins), range: ins.range });
     const base = { vertex, stage: { index, name: stage.name }, index: j + 2, keyword: ins.kind, instruction: shown(ins), line: ins.range };
     const views: ActiveSnapshot[] = [];
     try {
@@ -186,8 +186,29 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
       for (const v of views) await v.release();
     }
     state.env = envAfter;
+  };
+
+  // ONBUILD triggers of the base image run right after FROM (docker's rule), then are cleared.
+  if (image?.config.config?.OnBuild?.length) {
+    const triggers = onbuildSteps(image.config.config.OnBuild, image.config.config.Env ?? [], stage.from.range);
+    for (const [k, t] of triggers.entries()) await runOne(t.instruction, t.env, 1000 + k, true);
+    if (state.config.config) state.config.config.OnBuild = null;
+  }
+  for (let j = 0; j < expanded.steps.length; j++) {
+    const { instruction, env: envAfter } = expanded.steps[j];
+    await runOne(instruction, envAfter, j, false);
   }
   return { state, expanded, image };
+}
+
+/** Parses and expands ONBUILD trigger texts against the base image env; errors point at FROM. */
+function onbuildSteps(triggers: string[], baseEnv: string[], range: { start: number; end: number }) {
+  try {
+    const plan = createBuildPlan(`FROM scratch\n${triggers.join('\n')}\n`);
+    return expandStage(plan, 0, { baseEnv }).steps.map((s) => ({ ...s, instruction: { ...s.instruction, range } as Instruction }));
+  } catch (err) {
+    throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `the base image's ONBUILD triggers cannot be used: ${(err as Error).message}`, { range });
+  }
 }
 
 function emptyState(config: StageState['config'], key: string, created: string): StageState {
