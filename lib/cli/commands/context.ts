@@ -40,7 +40,7 @@ export function formatReport(r: ContextReport): string {
     for (const f of r.biggestFiles) lines.push(`  ${pad(humanSize(f.bytes), 10)}${f.path}`);
   }
   if (ignore) {
-    lines.push('', `Excluded by ${path.basename(ignore)}: ${humanSize(r.excluded.totalBytes)} in ${r.excluded.fileCount} files`);
+    lines.push('', `Excluded by ${path.basename(ignore)}: ${humanSize(r.excluded.totalBytes)} in ${r.excluded.fileCount} files (without it the context would be ${humanSize(r.totalBytes + r.excluded.totalBytes)})`);
     for (const p of r.excluded.byPattern) lines.push(`  line ${pad(String(p.line), 4)}${pad(p.pattern, 24)}${pad(humanSize(p.bytes), 10)}${p.files} ${p.files === 1 ? 'file' : 'files'}`);
     if (r.excluded.byTopLevel.length) {
       lines.push('  by top-level entry:');
