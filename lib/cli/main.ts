@@ -14,6 +14,13 @@ export function registerCommand(name: string, load: () => Promise<Command>): voi
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `lab ... | head` closes the pipe early: end quietly like other Unix tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   await import('./commands/index.ts');
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
