@@ -117,13 +117,11 @@ const command: Command = {
     const api = await connectEngine({ withBuilder: true });
     try {
       if (values.file === '-') {
-        if (api.mode === 'daemon') throw new EngineError('INVALID_FLAG', '-f - is not supported through the daemon: put the Dockerfile in the context');
         opts.dockerfileText = await readStdin();
       } else if (values.file) {
         const abs = path.resolve(values.file);
         const rel = path.relative(contextDir, abs);
         if (!rel.startsWith('..') && !path.isAbsolute(rel)) opts.dockerfilePath = rel;
-        else if (api.mode === 'daemon') throw new EngineError('INVALID_FLAG', `-f ${values.file}: the Dockerfile must be inside the build context when building through the daemon`);
         else opts.dockerfileText = await fs.readFile(abs, 'utf8');
       }
       const toStdout = mode !== 'plain';

@@ -168,3 +168,14 @@ describe.skipIf(!!runcMissing)('solver: triggers, secrets, outputs', () => {
     expect(await list(docker)).toContain('manifest.json');
   });
 });
+
+describe.skipIf(!!runcMissing)('solver: ONBUILD in a stage used as a base', () => {
+  it('runs the parent stage triggers once, numbered as triggers', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox AS base\nONBUILD RUN echo from-trigger > /t\nFROM base\nRUN cat /t\n' });
+    const { result, events } = await eng.build(ctx);
+    expect(logs(events)).toEqual(['from-trigger']);
+    const names = events.filter((e) => e.type === 'vertex.started' && e.step?.stage === 1).map((e) => (e as { name: string }).name);
+    expect(names).toEqual(['[stage-1 1/2] FROM base', '[stage-1 1/2] ONBUILD RUN echo from-trigger > /t', '[stage-1 2/2] RUN cat /t']);
+    expect((await eng.images.get(result.imageId)).config.config?.OnBuild ?? null).toBeNull();
+  });
+});

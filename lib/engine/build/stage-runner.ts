@@ -194,9 +194,13 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
     for (const [k, t] of triggers.entries()) await runOne(t.instruction, t.env, 1000 + k, true);
     if (state.config.config) state.config.config.OnBuild = null;
   }
+  // FROM <stage>: the plan puts that stage's ONBUILD triggers first in the expanded steps.
+  const stageTriggers = stage.base.kind === 'stage' ? (stage.onbuildTriggers?.length ?? 0) : 0;
   for (let j = 0; j < expanded.steps.length; j++) {
     const { instruction, env: envAfter } = expanded.steps[j];
-    await runOne(instruction, envAfter, j, false);
+    const trigger = j < stageTriggers;
+    await runOne(instruction, envAfter, trigger ? 1000 + j : j - stageTriggers, trigger);
+    if (j === stageTriggers - 1 && state.config.config) state.config.config.OnBuild = null;
   }
   return { state, expanded, image };
 }
