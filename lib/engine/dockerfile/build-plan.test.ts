@@ -112,16 +112,24 @@ describe('ARG scoping', () => {
 
   it('what expands and what does not', () => {
     const df = lines(
-      'FROM a', 'ARG V=v', 'RUN echo $V', 'CMD echo $V', 'EXPOSE $V 80', 'VOLUME /$V', 'STOPSIGNAL SIG$V',
+      'FROM a', 'ARG V=v N=8080 S=TERM', 'RUN echo $V', 'CMD echo $V', 'EXPOSE $N 80', 'VOLUME /$V', 'STOPSIGNAL SIG$S',
       'COPY --chown=$V:$V --from=x $V /$V/',
     );
     const [, run, cmd, expose, volume, signal, copy] = ins(df);
     expect(run).toMatchObject({ command: ['echo $V'] });
     expect(cmd).toMatchObject({ command: ['echo $V'] });
-    expect(expose).toMatchObject({ ports: ['v', '80'] }); // sorted before expansion, like BuildKit
+    expect(expose).toMatchObject({ ports: ['8080', '80'] }); // sorted before expansion, like BuildKit
     expect(volume).toMatchObject({ volumes: ['/v'] });
-    expect(signal).toMatchObject({ signal: 'SIGv' });
+    expect(signal).toMatchObject({ signal: 'SIGTERM' });
     expect(copy).toMatchObject({ chown: 'v:v', sources: ['v'], dest: '/v/', from: 'x' });
+  });
+
+  it('dispatch checks: stop signal and exposed ports', () => {
+    expect(ins(lines('FROM a', 'ARG S=term', 'STOPSIGNAL SIG$S', 'EXPOSE 80/udp 8000-8010'))[1]).toMatchObject({ signal: 'SIGterm' });
+    expect(failure(lines('FROM a', 'STOPSIGNAL SIGNOPE')).message).toMatch(/^Invalid signal: SIGNOPE/);
+    expect(failure(lines('FROM a', 'STOPSIGNAL 0')).range).toEqual({ start: 2, end: 2 });
+    expect(failure(lines('FROM a', 'EXPOSE 80/http')).message).toBe('EXPOSE: invalid proto: http');
+    expect(failure(lines('FROM a', 'ARG P=abc', 'EXPOSE $P')).message).toBe('EXPOSE: invalid containerPort: abc');
   });
 
   it('expansion errors carry the line', () => {

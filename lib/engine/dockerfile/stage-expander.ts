@@ -5,6 +5,7 @@ import { EngineError, ErrorCodes } from '../errors.ts';
 import type {
   ArgDefinition, BuildPlan, ExpandedStage, ExpandedStep, ExpandStageOptions, Instruction, KeyValue, RunMount,
 } from './index.ts';
+import { checkPort, checkSignal } from './dispatch-checks.ts';
 import { MountError, parseMount } from './run-mount.ts';
 import { ExpansionError, ShellLexer } from './shell-lexer.ts';
 
@@ -142,9 +143,13 @@ function expandInstruction(plan: BuildPlan, st: StageState, lexer: ShellLexer, i
     case 'VOLUME':
       out = patch(ins, { volumes: ins.volumes.map((v) => word(v)) });
       break;
-    case 'STOPSIGNAL':
-      out = patch(ins, { signal: word(ins.signal) });
+    case 'STOPSIGNAL': {
+      const signal = word(ins.signal);
+      const bad = checkSignal(signal);
+      if (bad) throw new EngineError(ErrorCodes.INVALID_ARGUMENT, bad, { range: ins.range, file });
+      out = patch(ins, { signal });
       break;
+    }
     case 'EXPOSE': {
       const ports: string[] = [];
       for (const p of ins.ports) {
@@ -157,6 +162,10 @@ function expandInstruction(plan: BuildPlan, st: StageState, lexer: ShellLexer, i
           if (err instanceof ExpansionError) throw new EngineError(ErrorCodes.EXPANSION_ERROR, err.message, { range: ins.range, file });
           throw err;
         }
+      }
+      for (const p of ports) {
+        const bad = checkPort(p);
+        if (bad) throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `EXPOSE: ${bad}`, { range: ins.range, file });
       }
       out = patch(ins, { ports });
       break;
