@@ -55,6 +55,7 @@ export async function openEngine(opts: OpenEngineOptions): Promise<Engine> {
     });
   }
   if (opts.withBuilder === false) return engine;
+  await sweepTmp(tmpDir, 3600_000);
   try {
     engine.executor = await createExecutor(path.join(root, 'exec'));
     engine.snapshotter = await createSnapshotter(path.join(root, 'snapshots'), content, opts.snapshotter ?? process.env.LAB_SNAPSHOTTER);
@@ -99,4 +100,18 @@ async function overlayWorks(root: string): Promise<boolean> {
   } finally {
     await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** Leftovers of killed processes in $LAB_ROOT/tmp (context tars, loads): older than maxAgeMs. */
+export async function sweepTmp(dir: string, maxAgeMs: number): Promise<number> {
+  let removed = 0;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const p = path.join(dir, name);
+    const st = await fs.lstat(p).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs >= maxAgeMs) {
+      await fs.rm(p, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

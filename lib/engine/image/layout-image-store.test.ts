@@ -92,6 +92,21 @@ describe('LayoutImageStore on the real OCI layout store', () => {
     expect(await images.roots()).toEqual(expect.arrayContaining([old.target.digest, neu.target.digest]));
   });
 
+  it('lists one image per image ID even when two manifests share the config', async () => {
+    const img = await image('one', ['shared']);
+    const cfg = await images.content.get(img.id);
+    // the same config under a docker-typed manifest (as a load or pull may bring it)
+    const l = img.manifest.layers[0];
+    const other = await images.putImage({
+      config: JSON.parse(cfg.toString()), configBytes: cfg, mediaTypes: 'docker',
+      layers: [{ descriptor: l, diffId: img.config.rootfs.diff_ids[0] }],
+    });
+    expect(other.target.digest).not.toBe(img.target.digest);
+    const list = await images.list();
+    expect(list.filter((i) => i.id === img.id)).toHaveLength(1);
+    expect(list.find((i) => i.id === img.id)!.names).toEqual(['docker.io/library/one:latest']);
+  });
+
   it('tags and removes with docker rmi semantics', async () => {
     const img = await image('app:1', ['z']);
     await images.tag('app:1', 'registry.example.com/app:2');

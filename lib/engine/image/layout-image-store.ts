@@ -146,7 +146,12 @@ export class LayoutImageStore implements ImageStore {
     const out: Image[] = [];
     for (const e of uniqueTargets(entries)) {
       const img = await this.load(e, entries).catch(() => undefined);
-      if (img) out.push(img);
+      if (!img) continue;
+      // two manifests of one config are one image for docker: keep the named one, merge names
+      const same = out.findIndex((o) => o.id === img.id);
+      if (same < 0) out.push(img);
+      else if (!out[same].names.length && img.names.length) out[same] = img;
+      else out[same] = { ...out[same], names: [...new Set([...out[same].names, ...img.names])].sort() };
     }
     return out.sort((a, b) => Date.parse(b.config.created ?? '0') - Date.parse(a.config.created ?? '0') || a.id.localeCompare(b.id));
   }
