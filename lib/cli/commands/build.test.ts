@@ -21,7 +21,7 @@ describe('lab build flag parsing', () => {
     expect(() => parseOutput('type=oci')).toThrow(/dest=FILE/);
     expect(parseSecret('id=token,src=./t.txt')).toEqual(['token', path.resolve('t.txt')]);
     expect(() => parseSecret('src=x')).toThrow(/id=NAME,src=FILE/);
-    expect(parseBuildArgs(['A=1', 'B=x=y', 'FROM_ENV', 'UNSET'], { FROM_ENV: 'e' } as NodeJS.ProcessEnv)).toEqual({ A: '1', B: 'x=y', FROM_ENV: 'e' });
+    expect(parseBuildArgs(['A=1', 'B=x=y', 'FROM_ENV', 'UNSET'], { FROM_ENV: 'e' })).toEqual({ A: '1', B: 'x=y', FROM_ENV: 'e' });
   });
 });
 

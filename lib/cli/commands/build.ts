@@ -52,7 +52,7 @@ export function parseSecret(spec: string): [string, string] {
   return [id, path.resolve(src)];
 }
 
-export function parseBuildArgs(list: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function parseBuildArgs(list: string[], env: Record<string, string | undefined> = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of list) {
     const i = a.indexOf('=');
