@@ -92,6 +92,18 @@ describe.skipIf(!canBusybox)('lab save / lab load round trip', () => {
     const res2 = await loadArchive(c, fs.createReadStream(legacy));
     expect(res2.format).toBe('docker-archive');
     expect((await c.get('me/box:v1')).id).toBe(img.id);
+
+    // a tampered layer is refused and names nothing
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    const layerFile = path.join(dir, manifest[0].Layers[0]);
+    const bytes = fs.readFileSync(layerFile);
+    bytes[600] ^= 0xff;
+    fs.writeFileSync(layerFile, bytes);
+    const bad = path.join(tmp, 'tampered.tar');
+    execFileSync('tar', ['-cf', bad, '-C', dir, '.']);
+    const d = store('rt-d');
+    await expect(loadArchive(d, fs.createReadStream(bad))).rejects.toThrow(/hashes to sha256:[0-9a-f]+, but the image config expects/);
+    expect(await d.list()).toEqual([]);
   });
 
   it.skipIf(!tools.skopeo)('skopeo reads the saved archive as docker-archive and oci-archive', async () => {
