@@ -56,6 +56,17 @@ describe.each(backends)('reviews on $name', ({ make }) => {
     expect(deck.learnedCount).toBe(0);
   });
 
+  it('learns ahead: with nothing due or new, a card in learning comes back early', async () => {
+    const few = cards.slice(0, 1);
+    const u = (await createUser(t.db, 'ahead@example.com', 'a long password')).id;
+    await gradeCard(t.db, u, 'card-a', 1, t0); // Again: due again in a minute or so
+    const soon = await buildDeck(t.db, u, few, new Date(t0.getTime() + 1000));
+    expect(soon.queue.map((c) => c.id)).toEqual(['card-a']);
+    expect(soon.dueCount).toBe(0);
+    await gradeCard(t.db, u, 'card-a', 4, new Date(t0.getTime() + 2000)); // Easy: days away
+    expect((await buildDeck(t.db, u, few, new Date(t0.getTime() + 3000))).queue).toEqual([]);
+  });
+
   it('counts reviews per day for the history chart', async () => {
     await gradeCard(t.db, userId, 'card-b', 3, t0);
     await gradeCard(t.db, userId, 'card-c', 1, t0);

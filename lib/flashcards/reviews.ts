@@ -29,6 +29,8 @@ export type Deck = {
   nextDue: string | null; // earliest future due time, when nothing is due now
 };
 
+export const LEARN_AHEAD_MS = 20 * 60_000;
+
 export class ReviewError extends Error {
   constructor(readonly code: 'CARD_NOT_FOUND' | 'NOTHING_TO_UNDO', message: string) {
     super(message);
@@ -56,6 +58,15 @@ export async function buildDeck(db: Db, userId: string, cards: Flashcard[], now 
     }
   }
   due.sort((a, b) => a.at - b.at);
+  // Learn ahead: with nothing due or new, cards in (re)learning due within 20 minutes come
+  // back now instead of leaving the student waiting for a one-minute step.
+  if (due.length === 0 && fresh.length === 0) {
+    for (const c of cards) {
+      const s = states.get(c.id);
+      if (s && (s.state === 1 || s.state === 3) && s.due.getTime() <= now.getTime() + LEARN_AHEAD_MS) due.push({ id: c.id, at: s.due.getTime() });
+    }
+    due.sort((a, b) => a.at - b.at);
+  }
   let order = [...due.map((d) => d.id), ...fresh];
   if (first && known.has(first)) order = [first, ...order.filter((id) => id !== first)];
   const queue = order.map((id) => {
@@ -72,7 +83,7 @@ export async function buildDeck(db: Db, userId: string, cards: Flashcard[], now 
   }
   return {
     queue,
-    dueCount: due.length,
+    dueCount: due.filter((d) => d.at <= now.getTime()).length,
     newCount: fresh.length,
     learnedCount: learned,
     total: cards.length,
