@@ -75,6 +75,22 @@ describe.skipIf(!isRoot)('solver without RUN (scratch base)', () => {
     expect(img.manifest.layers).toHaveLength(1);
   });
 
+  it('builds from a context tar (what the CLI streams to the daemon), honouring .dockerignore', async () => {
+    const ctx = await eng.context({ 'keep.txt': 'k', 'secret.env': 'TOKEN=1', '.dockerignore': 'secret.env\n', Dockerfile: 'FROM scratch\nCOPY . /ctx/\n' });
+    const tarFile = path.join(eng.root, 'ctx.tar');
+    const { openContext } = await import('../build-context/index.ts');
+    const { pipeline } = await import('node:stream/promises');
+    await pipeline((await openContext(ctx)).tar(), (await import('node:fs')).createWriteStream(tarFile));
+    const events: BuildEvent[] = [];
+    const result = await eng.solver.build({ context: { kind: 'tar', path: tarFile } }, (e) => events.push(e));
+    const img = await eng.images.get(result.imageId);
+    const { finalState } = await import('./testing/layer-diff.ts');
+    const state = await finalState(await Promise.all(img.manifest.layers.map((l) => eng.store.get(l.digest))));
+    expect(state.has('ctx/keep.txt')).toBe(true);
+    expect(state.has('ctx/secret.env')).toBe(false);
+    expect((await fs.readdir(path.join(eng.root, 'tmp'))).filter((n) => n.startsWith('context-'))).toEqual([]);
+  });
+
   it('fails with the Dockerfile line when a source is missing', async () => {
     const ctx = await eng.context({ 'Dockerfile': 'FROM scratch\n\nCOPY nope.txt /\n' });
     const { error, events } = await eng.fail(ctx);
