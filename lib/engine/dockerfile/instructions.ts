@@ -1,33 +1,21 @@
 // Syntax tree -> typed instructions and stages (BuildKit's instructions/parse.go). Flags and
 // argument counts are checked here; values stay unexpanded until the build plan expands them.
-import { EngineError, ErrorCodes, type ErrorCode } from '../errors.ts';
+import { EngineError, ErrorCodes } from '../errors.ts';
 import { FlagError, InstructionFlags } from './flags.ts';
 import { chompHeredocContent, parseHeredoc } from './heredoc.ts';
+import { parseHealth } from './healthcheck.ts';
 import type {
-  AddInstruction, ArgDefinition, ArgInstruction, CopyInstruction, FromInstruction, RunInstruction, HealthConfig, Instruction, InstructionNode,
-  KeyValue, NetworkMode, ParsedDockerfile, ParsedStage, ParseResult, SecurityMode, ShellInlineFile,
-  SourceContent,
+  AddInstruction, ArgDefinition, ArgInstruction, CopyInstruction, FromInstruction, Instruction, InstructionNode,
+  KeyValue, NetworkMode, ParsedDockerfile, ParsedStage, ParseResult, RunInstruction, SecurityMode,
+  ShellInlineFile, SourceContent,
 } from './index.ts';
+import { atLeastOne, exactlyOne, InstructionError, jsonArgs } from './instruction-error.ts';
 import { KNOWN_KEYWORDS } from './line-parsers.ts';
 import { MountError, parseMount } from './run-mount.ts';
 import { suggest } from './suggest.ts';
-import { parseGoDuration } from './duration.ts';
 import { trimSpace } from './unicode.ts';
 
-/** A problem with one instruction; turned into a located EngineError by the caller. */
-class InstructionError extends Error {
-  constructor(
-    message: string,
-    readonly code: ErrorCode = ErrorCodes.INVALID_ARGUMENT,
-  ) {
-    super(message);
-  }
-}
-
 const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
-
-const atLeastOne = (k: string) => new InstructionError(`${k} requires at least one argument`);
-const exactlyOne = (k: string) => new InstructionError(`${k} requires exactly one argument`);
 
 // Objects are built with Object.assign, not `{ ...b, more }`: on Node 20 that spread form
 // takes microseconds per object and made planning a large Dockerfile several times slower.
@@ -36,12 +24,6 @@ const exactlyOne = (k: string) => new InstructionError(`${k} requires exactly on
 function nodeArgs(node: InstructionNode): string[] {
   if (node.sub) return [node.sub.keyword, ...nodeArgs(node.sub)];
   return node.args;
-}
-
-/** Exec form keeps the array; shell form joins the words into one command string. */
-function jsonArgs(args: string[], json: boolean): string[] {
-  if (args.length === 0) return [];
-  return json ? args : [args.join(' ')];
 }
 
 function base(node: InstructionNode) {
@@ -99,51 +81,6 @@ function sourcesAndDest(node: InstructionNode, args: string[], keyword: string) 
 function commandLine(node: InstructionNode, args: string[]) {
   const files: ShellInlineFile[] = node.heredocs.map((h) => ({ name: h.name, data: h.content, chomp: h.chomp }));
   return { command: jsonArgs(args, node.json), shellForm: !node.json, files };
-}
-
-function duration(flags: InstructionFlags, name: string): number {
-  const s = flags.getString(name);
-  if (!s) return 0;
-  const ms = parseGoDuration(s);
-  if (ms === undefined) throw new InstructionError(`time: invalid duration "${s}" for --${name} (examples: 30s, 1m30s, 500ms)`);
-  if (ms === 0) return 0;
-  if (ms < 1) throw new InstructionError(`Interval "${name}" cannot be less than 1ms`);
-  return ms;
-}
-
-function parseHealth(node: InstructionNode, args: string[]): HealthConfig {
-  if (args.length === 0) throw atLeastOne('HEALTHCHECK');
-  let type = args[0].toUpperCase();
-  const rest = args.slice(1);
-  if (type === 'NONE') {
-    if (rest.length !== 0) throw new InstructionError('HEALTHCHECK NONE takes no arguments');
-    return { type: 'NONE' };
-  }
-  const flags = new InstructionFlags('HEALTHCHECK', node.flags)
-    .string('interval').string('timeout').string('start-period').string('start-interval').string('retries')
-    .parse();
-  if (type !== 'CMD') throw new InstructionError(`Unknown type "${type}" in HEALTHCHECK (try CMD)`);
-  const cmd = jsonArgs(rest, node.json);
-  if (cmd.length === 0) throw new InstructionError('Missing command after HEALTHCHECK CMD');
-  if (!node.json) type = 'CMD-SHELL';
-  let retries = 0;
-  const r = flags.getString('retries');
-  if (r) {
-    if (!/^[+-]?\d+$/.test(r) || Math.abs(Number(r)) > 2 ** 31 - 1) {
-      throw new InstructionError(`invalid --retries value "${r}": expected a whole number`);
-    }
-    retries = Number(r);
-    if (retries < 0) throw new InstructionError(`--retries cannot be negative (${retries})`);
-  }
-  return {
-    type: 'CMD',
-    test: [type, ...cmd],
-    intervalMs: duration(flags, 'interval'),
-    timeoutMs: duration(flags, 'timeout'),
-    startPeriodMs: duration(flags, 'start-period'),
-    startIntervalMs: duration(flags, 'start-interval'),
-    retries,
-  };
 }
 
 function noFlags(keyword: string, node: InstructionNode): void {

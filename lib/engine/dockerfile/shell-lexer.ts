@@ -2,10 +2,10 @@
 // quote removal and word splitting for Dockerfile words. It mimics a POSIX shell closely but
 // not fully: no command substitution, no globbing, no ${#V}; see the README for the forms.
 import { PatternError, replacePattern, trimPrefix, trimSuffix } from './shell-pattern.ts';
-import { goQuote, isDigit, isLetter, isSpace } from './unicode.ts';
+import { envMap, EOF, RuneScanner, Words, type Env } from './shell-words.ts';
+import { goQuote, isDigit, isLetter } from './unicode.ts';
 
-/** An environment: `KEY=value` strings (last wins), a record or a map. */
-export type Env = readonly string[] | Readonly<Record<string, string>> | ReadonlyMap<string, string>;
+export { envMap, type Env };
 
 export interface LexerOptions {
   /** Keep quote characters in the result (used to detect quoted heredoc delimiters). */
@@ -33,76 +33,6 @@ export interface ExpansionResult {
 
 /** Error raised by expansion; the message is BuildKit's ("failed to process ...: ..."). */
 export class ExpansionError extends Error {}
-
-/** Turn any Env form into a lookup map (`KEY=value` list: last wins, `KEY` alone is empty). */
-export function envMap(env: Env): Map<string, string> {
-  if (env instanceof Map) return env as Map<string, string>;
-  const out = new Map<string, string>();
-  if (Array.isArray(env)) {
-    for (const e of env as readonly string[]) {
-      const i = e.indexOf('=');
-      if (i < 0) out.set(e, '');
-      else out.set(e.slice(0, i), e.slice(i + 1));
-    }
-    return out;
-  }
-  for (const [k, v] of Object.entries(env as Record<string, string>)) out.set(k, v);
-  return out;
-}
-
-const EOF = '';
-
-/** Reads a string one Unicode code point at a time (Go's text/scanner Next/Peek). */
-class RuneScanner {
-  private pos = 0;
-  private readonly runes: string[];
-  constructor(src: string) {
-    this.runes = Array.from(src);
-  }
-  peek(): string {
-    return this.pos < this.runes.length ? this.runes[this.pos] : EOF;
-  }
-  next(): string {
-    return this.pos < this.runes.length ? this.runes[this.pos++] : EOF;
-  }
-}
-
-/** Collects characters into words, splitting on unquoted white space. */
-class Words {
-  word = '';
-  words: string[] = [];
-  inWord = false;
-  addChar(ch: string): void {
-    if (isSpace(ch) && this.inWord) {
-      if (this.word.length !== 0) {
-        this.words.push(this.word);
-        this.word = '';
-        this.inWord = false;
-      }
-    } else if (!isSpace(ch)) {
-      this.addRawChar(ch);
-    }
-  }
-  addRawChar(ch: string): void {
-    this.word += ch;
-    this.inWord = true;
-  }
-  addString(s: string): void {
-    for (const ch of s) this.addChar(ch);
-  }
-  addRawString(s: string): void {
-    this.word += s;
-    this.inWord = true;
-  }
-  getWords(): string[] {
-    if (this.word.length > 0) {
-      this.words.push(this.word);
-      this.word = '';
-      this.inWord = false;
-    }
-    return this.words;
-  }
-}
 
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 
