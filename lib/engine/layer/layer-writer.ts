@@ -2,7 +2,7 @@
 // store (blob digest). One pass: nothing is re-read to hash it.
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -40,9 +40,9 @@ function excluded(rel: string, exclude: string[]): boolean {
 }
 
 /** tar header (+ our PAX records where USTAR cannot hold the value) for one changed path. */
-async function planEntry(root: string, rel: string, cap: string | undefined, epoch: number | undefined): Promise<PlannedEntry> {
+function planEntry(root: string, rel: string, cap: string | undefined, epoch: number | undefined): PlannedEntry {
   const abs = path.join(root, rel);
-  const st = await fs.lstat(abs, { bigint: true });
+  const st = lstatSync(abs, { bigint: true });
   let seconds = Number(st.mtimeNs / 1_000_000_000n);
   if (epoch !== undefined && seconds > epoch) seconds = epoch;
   // mode keeps the file-type bits so tar-stream never mistakes mode 0 for "unset"
@@ -64,7 +64,7 @@ async function planEntry(root: string, rel: string, cap: string | undefined, epo
     entry.source = abs;
   } else if (st.isSymbolicLink()) {
     header.type = 'symlink';
-    header.linkname = await fs.readlink(abs);
+    header.linkname = readlinkSync(abs);
   } else if (st.isCharacterDevice() || st.isBlockDevice()) {
     header.type = st.isCharacterDevice() ? 'character-device' : 'block-device';
     header.devmajor = major(st.rdev);
@@ -109,14 +109,10 @@ function whiteoutEntry(rel: string, epoch: number | undefined): PlannedEntry {
 async function planEntries(set: ChangeSet, opts: WriteLayerOptions): Promise<PlannedEntry[]> {
   const exclude = (opts.exclude ?? []).map((e) => e.replace(/^\/+|\/+$/g, ''));
   const entries: PlannedEntry[] = [];
-  const kept = set.changes.filter((c) => !excluded(c.path, exclude));
-  for (let i = 0; i < kept.length; i += 128) {
-    const batch = kept.slice(i, i + 128).map((change) =>
-      change.kind === 'delete'
-        ? whiteoutEntry(change.path, opts.sourceDateEpoch)
-        : planEntry(set.root, change.path, set.capabilities.get(change.path), opts.sourceDateEpoch),
-    );
-    entries.push(...(await Promise.all(batch)));
+  for (const change of set.changes) {
+    if (excluded(change.path, exclude)) continue;
+    if (change.kind === 'delete') entries.push(whiteoutEntry(change.path, opts.sourceDateEpoch));
+    else entries.push(planEntry(set.root, change.path, set.capabilities.get(change.path), opts.sourceDateEpoch));
   }
   entries.sort((a, b) => comparePaths(a.name, b.name));
   // several names of one inode inside this layer: the first is the file, the rest hardlinks
@@ -143,9 +139,8 @@ async function planEntries(set: ChangeSet, opts: WriteLayerOptions): Promise<Pla
   return entries;
 }
 
-/** Files up to this size are read whole, ahead of the packer; bigger ones are streamed. */
-const SMALL_FILE = 512 * 1024;
-const READ_AHEAD = 16;
+/** Files up to this size are read whole (synchronously: page cache, no thread-pool trip); bigger ones are streamed. */
+const SMALL_FILE = 4 * 1024 * 1024;
 /** The ContentWriter gets chunks of about this size (fewer write syscalls). */
 const WRITE_CHUNK = 1 << 20;
 
@@ -184,21 +179,10 @@ export async function writeLayer(store: ContentStore, set: ChangeSet, opts: Writ
   let uncompressedSize = 0;
   const gz = compression === 'gzip' ? zlib.createGzip({ level: opts.gzipLevel ?? 6 }) : undefined;
 
-  // small files are read a few entries ahead, so disk latency overlaps packing and hashing
-  const bodies = new Map<number, Promise<Buffer | undefined>>();
-  const load = (i: number) => {
-    const e = entries[i];
-    if (i < entries.length && !bodies.has(i)) {
-      bodies.set(i, e.source && (e.header.size ?? 0) <= SMALL_FILE ? fs.readFile(e.source) : Promise.resolve(undefined));
-      bodies.get(i)!.catch(() => undefined); // awaited (and reported) in order below
-    }
-  };
   const produce = async () => {
-    for (let i = 0; i < entries.length; i++) {
-      for (let j = i; j < i + READ_AHEAD; j++) load(j);
-      const body = await bodies.get(i);
-      bodies.delete(i);
-      await addEntry(pack, entries[i], body);
+    for (const e of entries) {
+      const body = e.source && (e.header.size ?? 0) <= SMALL_FILE ? readFileSync(e.source) : undefined;
+      await addEntry(pack, e, body);
     }
     pack.finalize();
   };

@@ -1,6 +1,7 @@
 // Changes of an OverlayFS step, read from its upperdir: copied-up/new entries, whiteout
 // devices (deletions) and opaque directories, which we expand into explicit whiteouts of the
 // children still visible in the lower layers (BuildKit's overlay differ does the same).
+import { lstatSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CAPABILITY_XATTR, OPAQUE_XATTR, type Change } from './layer.ts';
@@ -73,10 +74,15 @@ export async function lowerChildren(lowers: LowerDir[], rel: string): Promise<Se
   return visible;
 }
 
-async function existsInLowers(lowers: LowerDir[], rel: string): Promise<boolean> {
+function existsInLowers(lowers: LowerDir[], rel: string): boolean {
   for (const lower of lowers) {
-    const st = await lstatOrNull(path.join(lower.dir, rel));
-    if (st) return !isWhiteoutStat(st);
+    let st;
+    try {
+      st = lstatSync(path.join(lower.dir, rel));
+    } catch {
+      continue; // ENOENT, or ENOTDIR: a file in this layer where the path needs a directory
+    }
+    return !isWhiteoutStat(st);
   }
   return false;
 }
@@ -95,7 +101,7 @@ export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promis
     const attrs = xattrs.get(rel);
     const cap = attrs?.get(CAPABILITY_XATTR);
     if (cap) capabilities.set(rel, cap);
-    changes.push({ kind: (await existsInLowers(lowers, rel)) ? 'modify' : 'add', path: rel });
+    changes.push({ kind: existsInLowers(lowers, rel) ? 'modify' : 'add', path: rel });
     if (st.isDirectory() && attrs?.get(OPAQUE_XATTR) === OPAQUE_HEX) {
       opaqueDirs.push(rel);
       const inUpper = new Set(await fs.readdir(path.join(upper, rel)));

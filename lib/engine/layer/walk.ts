@@ -1,6 +1,5 @@
 // Deterministic tree walks and the entry order of our layer tars.
-import type { BigIntStats } from 'node:fs';
-import fs from 'node:fs/promises';
+import { lstatSync, readdirSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 
 /** Compares relative POSIX paths component by component, bytewise: the order of a sorted tree walk. */
@@ -25,22 +24,19 @@ export interface WalkEntry {
   st: BigIntStats;
 }
 
-/** Walks `root` (not included) without following symlinks; parents before children, names sorted. */
+/**
+ * Walks `root` (not included) without following symlinks; parents before children, names sorted.
+ * Synchronous syscalls on purpose: metadata is in the page cache, and a thread-pool round trip
+ * per lstat made layer commits 3-4x slower (bench/results/layer-commit.md).
+ */
 export async function* walkTree(root: string, rel = ''): AsyncGenerator<WalkEntry> {
   const dir = rel ? path.join(root, rel) : root;
-  const names = sortNames(await fs.readdir(dir));
-  // lstat a directory's entries concurrently (the thread pool hides syscall latency)
-  for (let i = 0; i < names.length; i += 128) {
-    const batch = names.slice(i, i + 128).map((name) => {
-      const childRel = rel ? `${rel}/${name}` : name;
-      const abs = path.join(root, childRel);
-      return { rel: childRel, abs, st: fs.lstat(abs, { bigint: true }) };
-    });
-    const stats = await Promise.all(batch.map((b) => b.st));
-    for (const [j, b] of batch.entries()) {
-      yield { rel: b.rel, abs: b.abs, st: stats[j] };
-      if (stats[j].isDirectory()) yield* walkTree(root, b.rel);
-    }
+  for (const name of sortNames(readdirSync(dir))) {
+    const childRel = rel ? `${rel}/${name}` : name;
+    const abs = path.join(root, childRel);
+    const st = lstatSync(abs, { bigint: true });
+    yield { rel: childRel, abs, st };
+    if (st.isDirectory()) yield* walkTree(root, childRel);
   }
 }
 
