@@ -60,12 +60,22 @@ async function fetchBlob(o: PullOptions, desc: Descriptor, onProgress: (n: numbe
   if (res.status !== 200 || !res.body) throw await registryFailure(res, `blob ${desc.digest}`);
   let n = 0;
   const body = res.body;
+  // fetch yields small chunks; hand the store ~1 MiB writes
   async function* counted() {
+    let pending: Buffer[] = [];
+    let pendingSize = 0;
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       n += chunk.length;
       onProgress(n);
-      yield Buffer.from(chunk);
+      pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      pendingSize += chunk.length;
+      if (pendingSize >= 1 << 20) {
+        yield Buffer.concat(pending);
+        pending = [];
+        pendingSize = 0;
+      }
     }
+    if (pendingSize) yield Buffer.concat(pending);
   }
   try {
     await ingestStream(o.images.content, counted(), { digest: desc.digest, size: desc.size });

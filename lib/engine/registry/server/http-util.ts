@@ -56,3 +56,20 @@ export function send(res: ServerResponse, status: number, headers: Record<string
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): void {
   send(res, status, { 'Content-Type': contentType, ...headers }, JSON.stringify(value));
 }
+
+/** Re-chunks a stream into ~`size`-byte buffers (fewer, larger writes to disk). */
+export async function* coalesce(source: AsyncIterable<Buffer | Uint8Array>, size = 1 << 20): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let n = 0;
+  for await (const c of source) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    pending.push(b);
+    n += b.length;
+    if (n >= size) {
+      yield pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      pending = [];
+      n = 0;
+    }
+  }
+  if (n) yield pending.length === 1 ? pending[0] : Buffer.concat(pending);
+}

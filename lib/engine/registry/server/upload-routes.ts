@@ -3,7 +3,7 @@
 import { assertDigest, isValidName } from './names.ts';
 import { RegistryError } from './registry-errors.ts';
 import type { RouteContext } from './route-context.ts';
-import { parseByteRange, send } from './http-util.ts';
+import { coalesce, parseByteRange, send } from './http-util.ts';
 import { ingestStream } from '../../content-store/stream-ingest.ts';
 
 const uploadUrl = (name: string, id: string) => `/v2/${name}/blobs/uploads/${id}`;
@@ -37,7 +37,7 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   if (digestParam) {
     const digest = assertDigest(digestParam);
     try {
-      await ingestStream(ctx.content, ctx.req, { digest });
+      await ingestStream(ctx.content, coalesce(ctx.req), { digest });
     } catch (err) {
       throw mapIngestError(err, digest);
     }
@@ -85,6 +85,18 @@ export async function putUpload(ctx: RouteContext, id: string): Promise<void> {
   const header = ctx.req.headers['content-range'];
   const range = header ? parseByteRange(String(header)) : undefined;
   await ctx.uploads.locked(id, async () => {
+    const session = await ctx.uploads.get(ctx.name, id);
+    if (session.offset === 0 && !range) {
+      // the whole blob in this PUT (docker's usual way): stream it straight into the store
+      try {
+        await ingestStream(ctx.content, coalesce(ctx.req), { digest });
+      } catch (err) {
+        throw mapIngestError(err, digest);
+      } finally {
+        await ctx.uploads.cancel(id);
+      }
+      return;
+    }
     await ctx.uploads.append(ctx.name, id, ctx.req, range);
     await ctx.uploads.complete(ctx.name, id, digest, ctx.content);
   });

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import type { BlobInfo, ContentStore } from '../../content-store/content-store.ts';
 import { ingestStream } from '../../content-store/stream-ingest.ts';
 import { RegistryError } from './registry-errors.ts';
+import { coalesce } from './http-util.ts';
 
 export interface UploadInfo {
   id: string;
@@ -81,8 +82,7 @@ export class UploadSessions {
     const fh = await fs.open(file, 'a');
     let written = 0;
     try {
-      for await (const chunk of body) {
-        const buf = chunk as Buffer;
+      for await (const buf of coalesce(body)) {
         await fh.write(buf);
         written += buf.length;
       }
@@ -102,7 +102,7 @@ export class UploadSessions {
   async complete(name: string, id: string, digest: string, store: ContentStore): Promise<BlobInfo> {
     await this.get(name, id);
     try {
-      return await ingestStream(store, createReadStream(path.join(this.dir(id), 'data')), { digest });
+      return await ingestStream(store, createReadStream(path.join(this.dir(id), 'data'), { highWaterMark: 1 << 20 }), { digest });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'DIGEST_MISMATCH') {
