@@ -93,6 +93,9 @@ describe('ARG scoping', () => {
     const p = plan(df, { buildArgs: { HTTP_PROXY: 'http://proxy', UNUSED: 'x' } });
     expect(p.stages[0].expanded.steps[0].instruction).toMatchObject({ path: '/' });
     expect(p.unusedBuildArgs).toEqual(['UNUSED']);
+    expect(p.proxyEnv).toEqual({ HTTP_PROXY: 'http://proxy' });
+    const declared = plan(lines('FROM a', 'ARG HTTP_PROXY', 'WORKDIR /$HTTP_PROXY'), { buildArgs: { HTTP_PROXY: 'p' } });
+    expect(declared.stages[0].expanded.steps[1].instruction).toMatchObject({ path: '/p' });
   });
 
   it('PATH defaults to BuildKit\'s value; the base image env comes in through expandStage', () => {
@@ -130,6 +133,13 @@ describe('ARG scoping', () => {
     expect(failure(lines('FROM a', 'STOPSIGNAL 0')).range).toEqual({ start: 2, end: 2 });
     expect(failure(lines('FROM a', 'EXPOSE 80/http')).message).toBe('EXPOSE: invalid proto: http');
     expect(failure(lines('FROM a', 'ARG P=abc', 'EXPOSE $P')).message).toBe('EXPOSE: invalid containerPort: abc');
+  });
+
+  it('FROM --platform must look like os/arch[/variant]', () => {
+    expect(plan(lines('ARG P=linux/arm64/v8', 'FROM --platform=$P a')).stages[0].platform).toBe('linux/arm64/v8');
+    const e = failure(lines('FROM --platform="linux amd64" a'));
+    expect(e.message).toMatch(/^failed to parse platform linux amd64: "linux amd64"/);
+    expect(failure(lines('FROM --platform=$NOPE a')).message).toBe('empty platform value from expression $NOPE');
   });
 
   it('expansion errors carry the line', () => {

@@ -118,6 +118,13 @@ export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: 
           file,
         });
       }
+      if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(p.result)) {
+        throw new EngineError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `failed to parse platform ${ps.from.platform}: "${p.result}": unknown operating system or architecture (write it like linux/amd64 or linux/arm64/v8)`,
+          { range: ps.from.range, file },
+        );
+      }
       platform = p.result;
     }
     let base: StageBase;
@@ -170,7 +177,11 @@ export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: 
   const needed = [...reachable].sort((a, b) => a - b);
   const pruned = stages.map((s) => s.index).filter((i) => !reachable.has(i));
 
-  const plan: BuildPlan = { parse, metaArgs: parsed.metaArgs, globalArgs, stages, target: targetIndex, needed, pruned, buildArgs, unusedBuildArgs: [] };
+  const proxyEnv = Object.fromEntries(Object.entries(buildArgs).filter(([k]) => PREDEFINED.has(k)));
+  const plan: BuildPlan = {
+    parse, metaArgs: parsed.metaArgs, globalArgs, stages, target: targetIndex, needed, pruned, buildArgs, proxyEnv,
+    unusedBuildArgs: [],
+  };
 
   // Stages COPY --from later stages cannot be built (BuildKit dispatches in file order).
   for (const i of needed) {

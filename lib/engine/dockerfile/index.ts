@@ -480,6 +480,12 @@ export interface BuildPlan {
   pruned: number[];
   /** The --build-arg values the plan was made with. */
   buildArgs: Record<string, string>;
+  /**
+   * Proxy build args (HTTP_PROXY, https_proxy, NO_PROXY...): BuildKit gives them to every RUN as
+   * environment without an ARG and keeps them out of the image history; not visible to expansion
+   * unless declared with ARG.
+   */
+  proxyEnv: Record<string, string>;
   /** --build-arg keys that no ARG consumed (BuildKit warns about them). */
   unusedBuildArgs: string[];
 }
