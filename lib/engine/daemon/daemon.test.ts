@@ -130,3 +130,24 @@ describe.skipIf(!canBusybox)('lab daemon over HTTP', () => {
     expect((await request(sock, 'GET', '/containers/json')).status).toBe(404);
   });
 });
+
+describe.skipIf(!canBusybox)('lab system check', () => {
+  it('finds a corrupted blob and a missing one, naming the image', async () => {
+    const engine = await openEngine({ root: path.join(tmp, 'check'), withBuilder: false });
+    const api = new LocalEngineApi(engine);
+    expect((await api.check()).ok).toBe(true);
+    const img = await engine.images.get('busybox');
+    const layer = img.manifest.layers[0].digest;
+    const file = engine.content.blobPath(layer);
+    fs.chmodSync(file, 0o644);
+    const bytes = fs.readFileSync(file);
+    bytes[100] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    fs.rmSync(engine.content.blobPath(img.id));
+    const r = await api.check();
+    expect(r.ok).toBe(false);
+    expect(r.corrupted).toEqual([layer]);
+    expect(r.missing).toContain(img.id);
+    expect(r.problems.join('\n')).toContain(`blob ${layer} does not match its digest`);
+  });
+});
