@@ -1,5 +1,6 @@
 // A student's whole journey: sign up, read and tick the 8 steps, drill flashcards by keyboard
 // (with undo), find everything again after a reload, sign out, and stay private from others.
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { shot, signIn, signOut, signUp, STEPS, uniqueEmail } from './helpers.ts';
 
@@ -30,6 +31,13 @@ test('home, lesson index and content pages render', async ({ page }) => {
   await solution.locator('summary').click();
   await expect(solution.locator('.prose')).toBeVisible();
   await shot(page, 'exercise');
+  // A single card's page links back to its lesson step.
+  const card = JSON.parse(fs.readFileSync('content/flashcards.json', 'utf8')).cards[0];
+  await page.goto(`/flashcards/${card.id}`);
+  await expect(page.getByRole('link', { name: /^From step \d/ })).toHaveAttribute('href', `/lesson/${card.step}`);
+  await shot(page, 'flashcard-single');
+  await page.goto('/signup');
+  await shot(page, 'signup');
 });
 
 test('sign up, then read steps 1 to 8 and tick each one', async ({ page }) => {
