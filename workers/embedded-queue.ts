@@ -84,17 +84,25 @@ export class EmbeddedQueue implements BuildQueue {
     const rec = this.records.get(id) ?? (await this.loadFromDisk(id));
     if (!rec) throw new EngineError('NOT_FOUND', `no build job ${id}`);
     let i = Math.max(0, fromIndex);
-    for (;;) {
-      while (i < rec.entries.length) {
-        const entry = rec.entries[i++];
-        yield entry;
-        if (isTerminal(entry.event)) return;
+    let wake: (() => void) | undefined;
+    const onAbort = () => wake?.();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        while (i < rec.entries.length) {
+          const entry = rec.entries[i++];
+          yield entry;
+          if (isTerminal(entry.event)) return;
+        }
+        if (isFinished(rec) || opts.signal?.aborted) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          rec.waiters.add(resolve);
+        });
       }
-      if (isFinished(rec) || opts.signal?.aborted) return;
-      await new Promise<void>((resolve) => {
-        rec.waiters.add(resolve);
-        opts.signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (wake) rec.waiters.delete(wake);
     }
   }
 

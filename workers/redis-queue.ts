@@ -63,6 +63,7 @@ export class RedisQueue implements BuildQueue {
   readonly kind = 'redis' as const;
   private readonly redis: ScriptRedis;
   private readonly queue: Queue;
+  private readonly queueConn: Redis;
   private readonly prefix: string;
   private readonly queueName: string;
   private readonly workers = new Set<WorkerHandle>();
@@ -74,7 +75,8 @@ export class RedisQueue implements BuildQueue {
     this.redis = this.connect() as ScriptRedis;
     this.redis.defineCommand('labAppend', { numberOfKeys: 2, lua: APPEND });
     this.redis.defineCommand('labTransition', { numberOfKeys: 2, lua: TRANSITION });
-    this.queue = new Queue(this.queueName, { connection: this.redis.duplicate(), prefix: this.prefix });
+    this.queueConn = this.connect();
+    this.queue = new Queue(this.queueName, { connection: this.queueConn, prefix: this.prefix });
   }
 
   async enqueue(input: JobInput): Promise<string> {
@@ -190,6 +192,7 @@ export class RedisQueue implements BuildQueue {
     for (const w of [...this.workers]) await w.close();
     for (const f of this.followers) f.disconnect();
     await this.queue.close();
+    this.queueConn.disconnect(); // BullMQ does not close a connection it was given
     this.redis.disconnect();
   }
 

@@ -1,0 +1,38 @@
+// The job handler that runs a real engine build: the engine is composed by the daemon's
+// composition root (openEngine), so a worker builds exactly like `lab daemon` does, on the same
+// $LAB_ROOT layout (store, cache, snapshots). Opening the engine also sweeps mounts, runc
+// containers and temp files a killed worker left behind.
+import { EngineError } from '../lib/engine/errors.ts';
+import { openEngine, type Engine, type OpenEngineOptions } from '../lib/engine/daemon/engine.ts';
+import type { BuildRequest } from '../lib/engine/build/build.ts';
+import type { BuildJob, JobContext, JobHandler, JobResult } from './queue.ts';
+
+/** BuildJob -> the engine's BuildRequest (the context is a directory on this host). */
+export function buildRequestFor(job: BuildJob, signal?: AbortSignal): BuildRequest {
+  return {
+    context: { kind: 'dir', path: job.contextDir },
+    dockerfilePath: job.dockerfile,
+    target: job.target,
+    buildArgs: job.buildArgs,
+    tags: job.tags,
+    noCache: job.noCache,
+    signal,
+  };
+}
+
+/** A handler over an open engine: every progress event goes to the job's log. */
+export function createBuildHandler(engine: Engine): JobHandler {
+  return async (job: BuildJob, ctx: JobContext): Promise<JobResult> => {
+    if (!engine.builder) {
+      throw new EngineError('UNAVAILABLE', engine.builderProblem ?? 'this worker cannot build (no snapshotter or executor)');
+    }
+    const result = await engine.builder.build(buildRequestFor(job, ctx.signal), ctx.emit);
+    return { imageId: result.imageId, manifestDigest: result.manifestDigest, tags: result.tags, durationMs: result.durationMs };
+  };
+}
+
+/** Opens the engine at `root` ($LAB_ROOT) and returns the build handler for it. */
+export async function openBuildWorker(opts: OpenEngineOptions): Promise<{ engine: Engine; handler: JobHandler }> {
+  const engine = await openEngine(opts);
+  return { engine, handler: createBuildHandler(engine) };
+}
