@@ -20,7 +20,12 @@ export type PreparedCopy = {
   apply(snap: ActiveSnapshot): Promise<void>;
 };
 
-export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: StageState, src: SourceRoot, opts: { signal?: AbortSignal } = {}): Promise<PreparedCopy> {
+/** The instruction text the cache key hashes (options + sources + destination). */
+export function copyText(ins: CopyInstruction | AddInstruction): string {
+  return [ins.kind, ...ins.flags, ...ins.sources, ins.dest].join(' ');
+}
+
+export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: StageState, src: SourceRoot, opts: { signal?: AbortSignal; fromKey?: string } = {}): Promise<PreparedCopy> {
   const isAdd = ins.kind === 'ADD';
   const where = { instruction: ins.kind, range: ins.range };
   const urls = isAdd ? ins.sources.filter(isUrl) : [];
@@ -48,13 +53,14 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
 
   const inputs: StepInputs = {
     kind: isAdd ? 'add' : 'copy',
-    text: [ins.kind, ...ins.flags, ...ins.sources, ins.dest].join(' '),
+    text: copyText(ins),
     workdir,
     files,
     extra: {
       heredocs: ins.contents.map((c) => `${c.path}:${hash(c.data)}`).join(','),
       urls: downloads.map((d) => `${d.url}@${d.digest}`).join(','),
       from: src.kind === 'context' ? 'context' : src.name,
+      ...(opts.fromKey ? { fromKey: opts.fromKey } : {}),
     },
   };
   const shownSources = [...ins.sources, ...ins.contents.map((c) => `<<${c.path}`)];

@@ -53,6 +53,11 @@ export function asStepError(err: unknown, range: SourceRange, file: string): Eng
   return new EngineError(ErrorCodes.INTERNAL, (err as Error)?.message ?? String(err), { range, file, cause: err });
 }
 
+/** Which earlier step this one is "the same as" (for miss reasons and COPY --from reuse). */
+export function identityOf(ctx: StepContext, step: Pick<FsStep, 'stage' | 'index' | 'keyword'>): string {
+  return stepIdentity({ name: ctx.buildName, dockerfile: ctx.dockerfile, stage: step.stage.name ?? String(step.stage.index), index: step.index, keyword: step.keyword });
+}
+
 function historyText(step: FsStep, madeLayer: boolean): string {
   return typeof step.createdBy === 'function' ? step.createdBy(madeLayer) : step.createdBy;
 }
@@ -60,7 +65,7 @@ function historyText(step: FsStep, madeLayer: boolean): string {
 export async function runFsStep(ctx: StepContext, state: StageState, step: FsStep): Promise<StepSummary> {
   const started = Date.now();
   const key = cacheKey(state.key, step.inputs);
-  const identity = stepIdentity({ name: ctx.buildName, dockerfile: ctx.dockerfile, stage: step.stage.name ?? String(step.stage.index), index: step.index, keyword: step.keyword });
+  const identity = identityOf(ctx, step);
   const summary: StepSummary = { stage: step.stage.index, stageName: step.stage.name, index: step.index, instruction: step.instruction, line: step.line.start, cached: false, durationMs: 0 };
   try {
     const previous = await ctx.cache.recall(identity);
@@ -103,6 +108,7 @@ export async function runFsStep(ctx: StepContext, state: StageState, step: FsSte
     await ctx.cache.remember({ identity, key, parentKey: state.key, inputs: step.inputs });
     state.key = key;
     state.rebuilt = true;
+    state.dirty = true;
     state.lastCreated = ctx.created;
     summary.layer = layer && { digest: layer.descriptor.digest, diffId: layer.diffId, size: layer.descriptor.size };
     summary.durationMs = Date.now() - started;

@@ -96,6 +96,16 @@ describe.skipIf(!!runcMissing)('solver with RUN on busybox', () => {
     const r = cacheReport(second.events);
     expect(r['RUN cp /src.txt /artifact && echo built']).toBe('--no-cache-filter build');
     expect(r['COPY --from=build /artifact /artifact']).toBe('CACHED');
+    const third = await eng.build(ctx);
+    expect(cacheReport(third.events)['COPY --from=build /artifact /artifact']).toBe('CACHED');
+  });
+
+  it('COPY --from misses when a re-run stage produced different files', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox AS gen\nRUN date +%s%N > /stamp\nFROM scratch\nCOPY --from=gen /stamp /stamp\n' });
+    await eng.build(ctx);
+    expect(cacheReport((await eng.build(ctx)).events)['COPY --from=gen /stamp /stamp']).toBe('CACHED');
+    const rerun = await eng.build(ctx, { noCacheFilter: ['gen'] });
+    expect(cacheReport(rerun.events)['COPY --from=gen /stamp /stamp']).toBe('stamp changed');
   });
 
   it('fails a RUN with its command, exit code and output, on the right line', async () => {

@@ -17,10 +17,10 @@ import type { ActiveSnapshot } from '../snapshot/snapshotter.ts';
 import type { Progress } from '../progress/progress.ts';
 import type { StepPosition } from '../progress/events.ts';
 import type { StepSummary } from './build.ts';
-import { runFsStep, asStepError, type StepContext } from './fs-step.ts';
+import { runFsStep, asStepError, identityOf, type StepContext } from './fs-step.ts';
 import { applyMetadata, METADATA_KINDS, workdirPath } from './metadata-steps.ts';
 import { executeRun, loadSecrets, prepareRun } from './run-step.ts';
-import { prepareCopy } from './copy-step.ts';
+import { copyText, prepareCopy } from './copy-step.ts';
 import { matchSource, walkMatches, type SourceRoot } from './copy-sources.ts';
 import { DEFAULT_SHELL, snapshotParents, type StageState } from './stage-state.ts';
 
@@ -170,11 +170,33 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
         );
       } else if (ins.kind === 'COPY' || ins.kind === 'ADD') {
         const from = ins.kind === 'COPY' ? ins.from : undefined;
-        const src = from === undefined ? ({ kind: 'context', ctx: await env.context() } as SourceRoot) : await sourceRoot(env, index, from, views);
-        const copy = await prepareCopy(ins, state, src, { signal: env.signal });
-        env.summaries.push(
-          await runFsStep(stageCtx, state, { ...base, inputs: copy.inputs, createdBy: copy.createdBy, independent: ins.link, run: copy.apply }),
-        );
+        const fromStage = from === undefined ? undefined : stageRef(plan, from, index);
+        const fromState = fromStage === undefined ? undefined : (await env.stage(fromStage)).state;
+        const fromKey = fromState?.key;
+        // COPY --from a stage whose result has the same key as last time: same layers, so the
+        // same files — reuse last time's checksums instead of mounting the stage to hash them.
+        const previous = fromKey && !fromState?.dirty && !stageCtx.noCache ? await stageCtx.cache.recall(identityOf(stageCtx, base)) : undefined;
+        const workdir = state.config.config?.WorkingDir || '/';
+        if (previous && previous.inputs.extra?.fromKey === fromKey && previous.inputs.text === copyText(ins) && previous.inputs.workdir === workdir) {
+          env.summaries.push(
+            await runFsStep(stageCtx, state, {
+              ...base,
+              inputs: previous.inputs,
+              createdBy: createdBy.copy(ins.kind, ins.flags, [...ins.sources, ...ins.contents.map((c) => `<<${c.path}`)], ins.dest),
+              independent: ins.link,
+              run: async (snap) => {
+                const copy = await prepareCopy(ins, state, await sourceRoot(env, index, from!, views), { signal: env.signal, fromKey });
+                await copy.apply(snap);
+              },
+            }),
+          );
+        } else {
+          const src = from === undefined ? ({ kind: 'context', ctx: await env.context() } as SourceRoot) : await sourceRoot(env, index, from, views);
+          const copy = await prepareCopy(ins, state, src, { signal: env.signal, fromKey });
+          env.summaries.push(
+            await runFsStep(stageCtx, state, { ...base, inputs: copy.inputs, createdBy: copy.createdBy, independent: ins.link, run: copy.apply }),
+          );
+        }
       } else {
         throw new EngineError(ErrorCodes.UNKNOWN_INSTRUCTION, `${ins.kind} cannot be built here`, { range: ins.range });
       }
@@ -216,7 +238,7 @@ function onbuildSteps(triggers: string[], baseEnv: string[], range: { start: num
 }
 
 function emptyState(config: StageState['config'], key: string, created: string): StageState {
-  return { config, layers: [], key, rebuilt: false, args: [], env: [], shell: config.config?.Shell ?? DEFAULT_SHELL, cmdSet: false, lastCreated: created };
+  return { config, layers: [], key, rebuilt: false, dirty: false, args: [], env: [], shell: config.config?.Shell ?? DEFAULT_SHELL, cmdSet: false, lastCreated: created };
 }
 
 function matchesFilter(env: StageEnv, stage: Stage): string | undefined {

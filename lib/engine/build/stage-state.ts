@@ -10,6 +10,8 @@ export type StageState = {
   key: string;
   /** The last filesystem step ran in this build (was not a cache hit). */
   rebuilt: boolean;
+  /** Some filesystem step of this stage (or of the stage it is built on) ran in this build. */
+  dirty: boolean;
   /** ARG names in scope (values are in the expanded step env). */
   args: string[];
   /** The environment before the current step: ENV + ARG values ("K=V"). */
