@@ -128,6 +128,15 @@ describe('token auth', () => {
     }
   });
 
+  it('too many failed logins are answered 429 TOOMANYREQUESTS, even with the right password', async () => {
+    const attempt = (p: string) => fetch(`${reg.url}/v2/token?service=lab-registry`, { headers: { Authorization: basic('dan', p) } });
+    for (let i = 0; i < 10; i++) expect((await attempt('guess' + i)).status).toBe(401);
+    const r = await attempt(pw('dan'));
+    expect(r.status).toBe(429);
+    expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(((await r.json()) as { errors: { code: string }[] }).errors[0].code).toBe('TOOMANYREQUESTS');
+  });
+
   it('parses scopes like docker', () => {
     expect(parseScope('repository:a/b:pull,push')).toEqual({ name: 'a/b', actions: ['pull', 'push'] });
     expect(parseScope('repository:a/b:*')).toEqual({ name: 'a/b', actions: ['pull', 'push', 'delete'] });

@@ -49,6 +49,11 @@ export class TokenService {
     return { token: signToken(claims, this.opts.secret), claims };
   }
 
+  /** Failed logins per client address + username (brute-force brake). */
+  private failures = new Map<string, { count: number; since: number }>();
+  static readonly MAX_FAILURES = 10;
+  static readonly FAILURE_WINDOW_MS = 60_000;
+
   /** GET <tokenPath>?service=&scope=... with optional basic auth (anonymous gets no access). */
   async handleTokenRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     let user: Principal | undefined;
@@ -57,7 +62,17 @@ export class TokenService {
       const m = /^Basic\s+(.+)$/i.exec(auth);
       const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
       const colon = decoded.indexOf(':');
+      const key = `${req.socket.remoteAddress}|${decoded.slice(0, Math.max(0, colon))}`;
+      const f = this.failures.get(key);
+      const now = Date.now();
+      if (f && now - f.since < TokenService.FAILURE_WINDOW_MS && f.count >= TokenService.MAX_FAILURES) {
+        const wait = Math.ceil((TokenService.FAILURE_WINDOW_MS - (now - f.since)) / 1000);
+        sendError(res, new RegistryError('TOOMANYREQUESTS', `too many failed logins: wait ${wait} s before trying again`), { 'Retry-After': String(wait) });
+        return;
+      }
       user = colon > 0 ? await this.opts.authenticator.verify(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+      if (user) this.failures.delete(key);
+      else this.failures.set(key, f && now - f.since < TokenService.FAILURE_WINDOW_MS ? { count: f.count + 1, since: f.since } : { count: 1, since: now });
       if (!user) {
         sendError(res, new RegistryError('UNAUTHORIZED', 'incorrect username or password (or personal access token)'), { 'WWW-Authenticate': `Basic realm="${this.service}"` });
         return;
