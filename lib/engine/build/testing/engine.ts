@@ -7,6 +7,7 @@ import { OciLayoutStore } from '../../content-store/oci-layout-store.ts';
 import { createImageStore } from '../../image/layout-image-store.ts';
 import { FileBuildCache } from '../../build-cache/file-cache.ts';
 import { RuncExecutor } from '../../executor/runc-executor.ts';
+import type { ExecLimits } from '../../executor/executor.ts';
 import { overlayUnavailableReason, runcUnavailableReason } from '../../executor/testing/busybox-rootfs.ts';
 import { OverlaySnapshotter } from '../../snapshot/overlay-snapshotter.ts';
 import { CopySnapshotter } from '../../snapshot/copy-snapshotter.ts';
@@ -42,13 +43,13 @@ async function makeSnapshotter(root: string, store: OciLayoutStore): Promise<Sna
   return s;
 }
 
-export async function createTestEngine(name: string): Promise<TestEngine> {
+export async function createTestEngine(name: string, opts: { limits?: Partial<ExecLimits> } = {}): Promise<TestEngine> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), `lab-build-${name}-`));
   const store = new OciLayoutStore(path.join(root, 'store'));
   const images = createImageStore(store);
   const cache = new FileBuildCache(path.join(root, 'cache'));
   const snapshotter = await makeSnapshotter(path.join(root, 'snapshots'), store);
-  const executor = runcMissing ? undefined : new RuncExecutor({ root: path.join(root, 'exec'), defaults: { timeoutMs: 60_000 } });
+  const executor = runcMissing ? undefined : new RuncExecutor({ root: path.join(root, 'exec'), defaults: { timeoutMs: 60_000, ...opts.limits } });
   const solver = new Solver({ root, content: store, images, snapshotter, cache, executor });
   let n = 0;
   const engine: TestEngine = {
