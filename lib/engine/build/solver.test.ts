@@ -91,6 +91,12 @@ describe.skipIf(!isRoot)('solver without RUN (scratch base)', () => {
     expect((await fs.readdir(path.join(eng.root, 'tmp'))).filter((n) => n.startsWith('context-'))).toEqual([]);
   });
 
+  it('refuses a foreign --platform', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM scratch\n' });
+    const { error } = await eng.fail(ctx, { platform: 'windows/amd64' });
+    expect(error.message).toMatch(/only builds linux\//);
+  });
+
   it('fails with the Dockerfile line when a source is missing', async () => {
     const ctx = await eng.context({ 'Dockerfile': 'FROM scratch\n\nCOPY nope.txt /\n' });
     const { error, events } = await eng.fail(ctx);

@@ -13,6 +13,7 @@ import type { ContentStore } from '../content-store/content-store.ts';
 import type { Executor } from '../executor/executor.ts';
 import type { Image, ImageStore } from '../image/image.ts';
 import { parseReference, formatReference } from '../image/reference.ts';
+import { nodeArchToOci } from '../image/config-builder.ts';
 import { BUSYBOX_REF, ensureBusybox } from '../base-images/base-images.ts';
 import type { Snapshotter } from '../snapshot/snapshotter.ts';
 import type { BuildEvent, EventSink } from '../progress/events.ts';
@@ -71,8 +72,11 @@ export class Solver implements Builder {
         throw err;
       }
       const plan = createBuildPlan(text, { target: req.target, buildArgs: req.buildArgs, file: dockerfileName });
-      if (req.platform && !req.platform.startsWith('linux/')) {
-        throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `--platform=${req.platform}: this builder only builds linux images for this machine`);
+      if (req.platform) {
+        const host = `linux/${nodeArchToOci(process.arch)}`;
+        if (req.platform !== 'linux' && req.platform !== host && !req.platform.startsWith(`${host}/`)) {
+          throw new EngineError(ErrorCodes.INVALID_ARGUMENT, `--platform=${req.platform}: this builder only builds ${host} images (no emulation here)`);
+        }
       }
       // 2. .dockerignore and the context (opened once, sized when some step reads it)
       let ctxPromise: Promise<BuildContext> | undefined;
