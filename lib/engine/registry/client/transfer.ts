@@ -15,6 +15,8 @@ export interface TransferOptions {
   configFile?: string;
   insecureHosts?: string[];
   onLine?: (line: string) => void;
+  /** Platform to pick from an index (pull). Default linux/<host arch>. */
+  platform?: { os: string; architecture: string };
 }
 
 async function clientFor(host: string, o: TransferOptions): Promise<RegistryClient> {
@@ -44,6 +46,7 @@ export async function pullReference(reference: string, o: TransferOptions): Prom
     repository: ref.path,
     reference: ref.digest ?? ref.tag!,
     tags: ref.digest ? [] : [name],
+    platform: o.platform,
     onLine: o.onLine,
   });
   o.onLine?.(`Status: Downloaded image for ${name}`);

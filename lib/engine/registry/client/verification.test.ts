@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { localStores, makeImage, startOurs } from '../testing.ts';
 import { pullReference, pushReference } from './transfer.ts';
 import { parseChallenge } from './auth-challenge.ts';
+import { sha256 as sha } from '../testing.ts';
 
 /** A front for our (no-auth) registry: optional basic auth, optional corruption of blob/manifest bodies. */
 async function front(upstream: string, opts: { basic?: string; corrupt?: 'blob' | 'manifest' }) {
@@ -84,6 +85,34 @@ describe('client verification and basic auth', () => {
       }
     });
   }
+
+  it('pulls linux/amd64 from an image index and keeps the index digest as the image digest', async () => {
+    const local = await localStores();
+    const fresh = await localStores();
+    try {
+      const amd = await makeImage(local.images, [{ arch: 'amd64' }], `${reg.host}/m/multi:amd64`);
+      const other = await makeImage(local.images, [{ arch: 'arm64' }], `${reg.host}/m/multi:arm64`);
+      await pushReference(`${reg.host}/m/multi:amd64`, { images: local.images });
+      await pushReference(`${reg.host}/m/multi:arm64`, { images: local.images });
+      const index = Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          { mediaType: other.target.mediaType, digest: other.target.digest, size: other.target.size, platform: { os: 'linux', architecture: 'arm64' } },
+          { mediaType: amd.target.mediaType, digest: amd.target.digest, size: amd.target.size, platform: { os: 'linux', architecture: 'amd64' } },
+        ],
+      }));
+      const put = await fetch(`${reg.url}/v2/m/multi/manifests/latest`, { method: 'PUT', body: new Uint8Array(index), headers: { 'Content-Type': 'application/vnd.oci.image.index.v1+json' } });
+      expect(put.status).toBe(201);
+      const pulled = await pullReference(`${reg.host}/m/multi:latest`, { images: fresh.images, platform: { os: 'linux', architecture: 'amd64' } });
+      expect(pulled.digest).toBe(sha(index));
+      expect(pulled.image.id).toBe(amd.id);
+      expect(await fresh.content.has(other.manifest.layers[0].digest)).toBe(false); // other platforms are not downloaded
+    } finally {
+      await local.close();
+      await fresh.close();
+    }
+  });
 
   it('parses Docker Hub style challenges', () => {
     expect(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull"')).toEqual({
