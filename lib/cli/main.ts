@@ -41,8 +41,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    process.stderr.write(`error${e.code ? ` [${e.code}]` : ''}: ${e.message ?? String(err)}\n`);
+    const e = err as { code?: string; message?: string; describe?: () => string };
+    // EngineError.describe() adds "Dockerfile:LINE: " when the error points at a line.
+    const text = typeof e.describe === 'function' ? e.describe() : (e.message ?? String(err));
+    process.stderr.write(`error${e.code ? ` [${e.code}]` : ''}: ${text}\n`);
     return 1;
   }
 }
