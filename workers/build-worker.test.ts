@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overlayUnavailableReason, mountsBelow } from '../lib/engine/executor/testing/busybox-rootfs.ts';
+import { overlayUnavailableReason, mountsBelow, processesRootedIn } from '../lib/engine/executor/testing/busybox-rootfs.ts';
 import type { Engine } from '../lib/engine/daemon/engine.ts';
 import { EmbeddedQueue } from './embedded-queue.ts';
 import { RedisQueue } from './redis-queue.ts';
@@ -29,6 +29,7 @@ describe.skipIf(!!cannotBuild)('build worker: real engine builds through the que
   let ctxDir: string;
   let engine: Engine;
   let queue: EmbeddedQueue;
+  let release: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'lab-worker-'));
@@ -39,12 +40,14 @@ describe.skipIf(!!cannotBuild)('build worker: real engine builds through the que
     await fs.writeFile(path.join(ctxDir, 'Broken.Dockerfile'), 'FROM busybox\nRUN echo about to fail && exit 3\n');
     const opened = await openBuildWorker({ root: path.join(root, 'engine') });
     engine = opened.engine;
+    release = opened.release;
     queue = await EmbeddedQueue.open({ root: path.join(root, 'engine') });
     await queue.startWorker(opened.handler, { concurrency: 2 });
   }, 120_000);
 
   afterAll(async () => {
     await queue?.close();
+    await release?.();
     if (root) {
       expect(mountsBelow(root)).toEqual([]);
       await fs.rm(root, { recursive: true, force: true });
@@ -122,4 +125,58 @@ describe.skipIf(!!cannotBuild || !hasRedisServer)('workers/main.ts against Redis
     }
     expect(await exited).toBe(0);
   }, 200_000);
+});
+
+describe.skipIf(!!cannotBuild || !hasRedisServer)('a Redis build worker killed with SIGKILL during RUN', () => {
+  let redis: TestRedis;
+  let root: string;
+  beforeAll(async () => {
+    redis = await startRedis();
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'lab-worker-kill-'));
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    if (root) await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('leaves no container or mount once the next worker opens, and the build is retried to success', async () => {
+    const ctxDir = path.join(root, 'ctx');
+    await fs.mkdir(ctxDir);
+    await fs.writeFile(path.join(ctxDir, 'Dockerfile'), 'FROM busybox\nRUN echo sleeping-now && sleep 3 && echo woke-up\n');
+    const engineRoot = path.join(root, 'engine');
+    const fast = { lockDurationMs: 1500, stalledIntervalMs: 500 };
+    const env = { ...process.env, REDIS_URL: redis.url, LAB_ROOT: engineRoot, LAB_QUEUE_PREFIX: 'kill', LAB_QUEUE_LOCK_MS: '1500', LAB_QUEUE_STALLED_MS: '500' };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')], { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((r) => child.once('exit', r));
+    const queue = new RedisQueue({ url: redis.url, prefix: 'kill', ...fast });
+    let release: (() => Promise<void>) | undefined;
+    try {
+      const id = await queue.enqueue({ owner: 'bob', contextDir: ctxDir, tags: ['killed:1'] });
+      for await (const e of queue.subscribe(id, 0, { signal: AbortSignal.timeout(150_000) })) {
+        if (e.event.type === 'vertex.log' && e.event.text === 'sleeping-now') break;
+      }
+      child.kill('SIGKILL');
+      await exited;
+      // The dead worker left its step's snapshot mounted (and the container's sleep running)...
+      const leftMounts = mountsBelow(engineRoot);
+      expect(leftMounts.length).toBeGreaterThan(0);
+      // ...a second worker on the same LAB_ROOT sweeps them when it opens the engine.
+      const opened = await openBuildWorker({ root: engineRoot });
+      release = opened.release;
+      expect(processesRootedIn(engineRoot)).toEqual([]);
+      expect(mountsBelow(engineRoot)).toEqual([]);
+      await queue.startWorker(opened.handler);
+      const log = await collect(queue, id, 0, 150_000);
+      const runs = log.flatMap((e) => (e.event.type === 'job.running' ? [e.event.attempt] : []));
+      expect(runs).toEqual([1, 2]);
+      expect(logLines(log).filter((l) => l === 'sleeping-now')).toHaveLength(2);
+      expect(logLines(log)).toContain('woke-up');
+      expect(types(log).at(-1)).toBe('job.succeeded');
+      expect(mountsBelow(engineRoot)).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await queue.close();
+      await release?.();
+    }
+  }, 300_000);
 });

@@ -6,6 +6,7 @@ import { EngineError } from '../lib/engine/errors.ts';
 import { openEngine, type Engine, type OpenEngineOptions } from '../lib/engine/daemon/engine.ts';
 import type { BuildRequest } from '../lib/engine/build/build.ts';
 import type { BuildJob, JobContext, JobHandler, JobResult } from './queue.ts';
+import { lockWorkerRoot } from './root-lock.ts';
 
 /** BuildJob -> the engine's BuildRequest (the context is a directory on this host). */
 export function buildRequestFor(job: BuildJob, signal?: AbortSignal): BuildRequest {
@@ -31,8 +32,17 @@ export function createBuildHandler(engine: Engine): JobHandler {
   };
 }
 
-/** Opens the engine at `root` ($LAB_ROOT) and returns the build handler for it. */
-export async function openBuildWorker(opts: OpenEngineOptions): Promise<{ engine: Engine; handler: JobHandler }> {
-  const engine = await openEngine(opts);
-  return { engine, handler: createBuildHandler(engine) };
+/**
+ * Opens the engine at `root` ($LAB_ROOT) and returns the build handler for it. Holds the root's
+ * worker lock (root-lock.ts) until release(): one worker process per root.
+ */
+export async function openBuildWorker(opts: OpenEngineOptions): Promise<{ engine: Engine; handler: JobHandler; release(): Promise<void> }> {
+  const lock = await lockWorkerRoot(opts.root);
+  try {
+    const engine = await openEngine(opts);
+    return { engine, handler: createBuildHandler(engine), release: lock.release };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }

@@ -35,9 +35,11 @@ export async function openBuildQueue(config: QueueConfig = queueConfigFromEnv())
     ? new RedisQueue({ url: config.redisUrl, prefix: process.env.LAB_QUEUE_PREFIX || undefined })
     : await EmbeddedQueue.open({ root: config.root });
   let worker: WorkerHandle | undefined;
+  let release = async () => undefined as void;
   if (config.runWorker) {
-    const { handler } = await openBuildWorker({ root: config.root });
-    worker = await queue.startWorker(handler, { concurrency: config.concurrency });
+    const opened = await openBuildWorker({ root: config.root });
+    release = opened.release;
+    worker = await queue.startWorker(opened.handler, { concurrency: config.concurrency });
   }
   return {
     queue,
@@ -45,6 +47,7 @@ export async function openBuildQueue(config: QueueConfig = queueConfigFromEnv())
     close: async () => {
       await worker?.close();
       await queue.close();
+      await release();
     },
   };
 }
