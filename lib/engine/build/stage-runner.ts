@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import type { BuildPlan, Instruction, RunMount as DockerfileMount, Stage } from '../dockerfile/index.ts';
-import { createBuildPlan, expandStage } from '../dockerfile/index.ts';
+import { createBuildPlan, expandStage, ShellLexer } from '../dockerfile/index.ts';
 import type { Executor } from '../executor/executor.ts';
 import { mkdirAllInRoot, resolveInRoot } from '../executor/scoped-path.ts';
 import { resolveUser } from '../executor/user-resolver.ts';
@@ -22,7 +22,7 @@ import { applyMetadata, METADATA_KINDS, workdirPath } from './metadata-steps.ts'
 import { executeRun, loadSecrets, prepareRun } from './run-step.ts';
 import { copyText, prepareCopy } from './copy-step.ts';
 import { matchSource, walkMatches, type SourceRoot } from './copy-sources.ts';
-import { DEFAULT_SHELL, snapshotParents, type StageState } from './stage-state.ts';
+import { DEFAULT_SHELL, envToMap, snapshotParents, type StageState } from './stage-state.ts';
 
 export type StageResult = { state: StageState; expanded: ReturnType<typeof expandStage>; image?: Image };
 
@@ -169,7 +169,8 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
           }),
         );
       } else if (ins.kind === 'COPY' || ins.kind === 'ADD') {
-        const from = ins.kind === 'COPY' ? ins.from : undefined;
+        // --from is expanded like BuildKit does (ARG/ENV in scope): COPY --from=${BUILDER}
+        const from = ins.kind === 'COPY' && ins.from !== undefined ? new ShellLexer(plan.parse.escapeToken).process(ins.from, envToMap(state.env)).result : undefined;
         const fromStage = from === undefined ? undefined : stageRef(plan, from, index);
         const fromState = fromStage === undefined ? undefined : (await env.stage(fromStage)).state;
         const fromKey = fromState?.key;
