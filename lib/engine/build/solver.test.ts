@@ -91,14 +91,6 @@ describe.skipIf(!isRoot)('solver without RUN (scratch base)', () => {
     expect((await fs.readdir(path.join(eng.root, 'tmp'))).filter((n) => n.startsWith('context-'))).toEqual([]);
   });
 
-  it('expands ARGs in COPY --from', async () => {
-    const ctx = await eng.context({ 'x.txt': 'x', Dockerfile: 'FROM scratch AS first\nCOPY x.txt /x\nFROM scratch\nARG SRC=first\nCOPY --from=${SRC} /x /y\n' });
-    const { result } = await eng.build(ctx);
-    const img = await eng.images.get(result.imageId);
-    expect(img.config.history!.map((h) => h.created_by)).toContain('COPY --from=${SRC} /x /y # buildkit');
-    expect(img.manifest.layers).toHaveLength(1);
-  });
-
   it('refuses a foreign --platform', async () => {
     const ctx = await eng.context({ Dockerfile: 'FROM scratch\n' });
     const { error } = await eng.fail(ctx, { platform: 'windows/amd64' });
