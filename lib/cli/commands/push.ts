@@ -16,12 +16,11 @@ const command: Command = {
     }
     const engine = await openEngine({ root: process.env.LAB_ROOT ?? './data/engine', withBuilder: false, ensureBaseImages: false });
     const host = rest[0].split('/')[0];
-    const r = await pushReference(rest[0], {
+    await pushReference(rest[0], {
       images: engine.images,
       insecureHosts: insecure ? [host] : [],
       onLine: (l) => process.stdout.write(`${l}\n`),
     });
-    void r;
     return 0;
   },
 };

@@ -18,6 +18,8 @@ export const RegistryCodes = {
   DENIED: 403,
   UNSUPPORTED: 405,
   TOOMANYREQUESTS: 429,
+  /** Not a spec code: an unexpected server failure (the CNCF registry says UNKNOWN too). */
+  UNKNOWN: 500,
 } as const;
 
 export type RegistryCode = keyof typeof RegistryCodes;

@@ -89,7 +89,7 @@ export function createRegistryHandler(opts: RegistryOptions): RegistryHandler {
         res.destroy();
         return;
       }
-      const e = new RegistryError('UNSUPPORTED', `internal error: ${(err as Error).message ?? String(err)}`, undefined, 500);
+      const e = new RegistryError('UNKNOWN', `internal error: ${(err as Error).message ?? String(err)}`);
       sendError(res, e);
     });
   }) as RegistryHandler;
