@@ -66,4 +66,22 @@ describe('embedded queue files', () => {
       await fs.rm(root, { recursive: true, force: true });
     }
   });
+
+  it('deletes the logs of jobs finished longer ago than the retention when it opens', async () => {
+    const root = await tempRoot();
+    try {
+      const q = await EmbeddedQueue.open({ root });
+      await q.startWorker(scriptedHandler([]));
+      const old = await q.enqueue({ owner: 'bob', contextDir: '/tmp/c' });
+      await collect(q, old);
+      await q.close();
+      await new Promise((r) => setTimeout(r, 30));
+      const q2 = await EmbeddedQueue.open({ root, retentionMs: 10 });
+      expect(await q2.status(old)).toBeUndefined();
+      expect(await fs.readdir(path.join(root, 'jobs'))).toEqual([]);
+      await q2.close();
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
 });

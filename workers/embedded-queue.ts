@@ -35,6 +35,8 @@ export interface EmbeddedQueueOptions {
   root: string;
   /** Finished jobs whose logs stay in memory (older ones are read back from disk). Default 50. */
   keepFinished?: number;
+  /** Logs of jobs finished longer ago than this are deleted when the queue opens. Default 7 days. */
+  retentionMs?: number;
 }
 
 export class EmbeddedQueue implements BuildQueue {
@@ -51,7 +53,7 @@ export class EmbeddedQueue implements BuildQueue {
   static async open(opts: EmbeddedQueueOptions): Promise<EmbeddedQueue> {
     const q = new EmbeddedQueue(path.join(path.resolve(opts.root), 'jobs'), opts.keepFinished ?? 50);
     await fs.mkdir(q.dir, { recursive: true });
-    await q.recoverLeftovers();
+    await q.recoverLeftovers(opts.retentionMs ?? 7 * 24 * 3600_000);
     return q;
   }
 
@@ -248,10 +250,17 @@ export class EmbeddedQueue implements BuildQueue {
     return { status, entries: await readLog(this.logPath(id)), waiters: new Set(), statusWrite: Promise.resolve() };
   }
 
-  private async recoverLeftovers(): Promise<void> {
+  private async recoverLeftovers(retentionMs: number): Promise<void> {
     for (const name of await fs.readdir(this.dir)) {
       if (!name.endsWith('.json')) continue;
-      const rec = await this.loadFromDisk(name.slice(0, -'.json'.length));
+      const id = name.slice(0, -'.json'.length);
+      const status = await this.readStatus(id).catch(() => undefined);
+      if (status?.finishedAt && Date.now() - status.finishedAt > retentionMs) {
+        await fs.rm(this.logPath(id), { force: true });
+        await fs.rm(this.statusPath(id), { force: true });
+        continue;
+      }
+      const rec = await this.loadFromDisk(id);
       if (!rec || isFinished(rec)) continue;
       rec.out = createWriteStream(this.logPath(rec.status.id), { flags: 'a' });
       await this.finish(rec, { error: workerLostFailure(`the server stopped while the job was ${rec.status.state}`) });

@@ -180,6 +180,16 @@ export function queueConformance(name: string, setup: () => Promise<QueueFixture
       expect(await queue.cancel(running)).toBe(false);
     });
 
+    it('keeps every event of a flood in order', async () => {
+      const { queue } = await open();
+      const lines = Array.from({ length: 3000 }, (_, i) => `line ${i}`);
+      await queue.startWorker(scriptedHandler(lines));
+      const id = await queue.enqueue(job());
+      const log = await collect(queue, id);
+      expect(logLines(log)).toEqual(lines);
+      expect(log.map((e) => e.index)).toEqual(log.map((_, i) => i));
+    });
+
     it("runs up to the worker's concurrency at once", async () => {
       const { queue } = await open();
       let now = 0;

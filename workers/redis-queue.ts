@@ -38,8 +38,11 @@ export interface RedisQueueOptions {
 
 const APPEND = `
 if redis.call('HGET', KEYS[1], 'terminal') then return -1 end
-local n = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('XADD', KEYS[2], '0-' .. n, 'e', ARGV[1])
+local n = 0
+for i = 1, #ARGV do
+  n = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  redis.call('XADD', KEYS[2], '0-' .. n, 'e', ARGV[i])
+end
 return n`;
 
 const TRANSITION = `
@@ -55,7 +58,7 @@ end
 return 1`;
 
 type ScriptRedis = Redis & {
-  labAppend(hash: string, stream: string, event: string): Promise<number>;
+  labAppend(hash: string, stream: string, ...events: string[]): Promise<number>;
   labTransition(hash: string, stream: string, status: string, marker: string, ttl: string): Promise<number>;
 };
 
@@ -209,9 +212,16 @@ export class RedisQueue implements BuildQueue {
     const abort = () => controller.abort(new EngineError('CANCELLED', 'the build was cancelled'));
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
-    let chain = Promise.resolve();
+    // Events are batched: one script call carries whatever accumulated while the last one ran.
+    const buffer: string[] = [];
+    let flushing: Promise<void> | undefined;
+    const flush = async () => {
+      while (buffer.length) await this.append(job.id, buffer.splice(0, 500)).catch(() => undefined);
+      flushing = undefined;
+    };
     const emit = (event: BuildEvent) => {
-      chain = chain.then(() => this.append(job.id, event)).catch(() => undefined);
+      buffer.push(JSON.stringify(event));
+      flushing ??= flush();
     };
     let end: { result?: JobResult; error?: JobFailure };
     try {
@@ -220,7 +230,7 @@ export class RedisQueue implements BuildQueue {
       end = { error: failureOf(controller.signal.aborted ? controller.signal.reason : err) };
     }
     signal?.removeEventListener('abort', abort);
-    await chain;
+    await flushing;
     if (await this.redis.hget(this.hashKey(job.id), 'cancel')) end = { error: cancelledFailure() };
     await this.finish(st, end);
   }
@@ -256,8 +266,8 @@ export class RedisQueue implements BuildQueue {
     return r === 1;
   }
 
-  private async append(id: string, event: BuildEvent): Promise<void> {
-    await this.redis.labAppend(this.hashKey(id), this.logKey(id), JSON.stringify(event));
+  private async append(id: string, events: string[]): Promise<void> {
+    await this.redis.labAppend(this.hashKey(id), this.logKey(id), ...events);
   }
 
   private connect(): Redis {
