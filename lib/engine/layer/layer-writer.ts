@@ -15,6 +15,7 @@ import { EngineError } from '../errors.ts';
 import { LAYER_MEDIA_TYPE_GZIP, LAYER_MEDIA_TYPE_TAR, WHITEOUT_PREFIX, type LayerResult, type WriteLayerOptions } from './layer.ts';
 import { enableRawPax, encodePaxRecords, isAscii, ustarFallbackName } from './pax.ts';
 import type { ChangeSet } from './upperdir-changes.ts';
+import { ParallelGzip } from './parallel-gzip.ts';
 import { comparePaths } from './walk.ts';
 
 const MAX_OCTAL_ID = 0o777777;
@@ -177,7 +178,8 @@ export async function writeLayer(store: ContentStore, set: ChangeSet, opts: Writ
   const writer = await store.writer();
   const diffHash = createHash('sha256');
   let uncompressedSize = 0;
-  const gz = compression === 'gzip' ? zlib.createGzip({ level: opts.gzipLevel ?? 6 }) : undefined;
+  const level = opts.gzipLevel ?? 6;
+  const gz = compression === 'gzip' ? (opts.gzipMembers === 'single' ? zlib.createGzip({ level }) : new ParallelGzip(level)) : undefined;
 
   const produce = async () => {
     for (const e of entries) {

@@ -28,7 +28,8 @@
  *     USTAR headers, PAX only where a name/link target does not fit or an xattr is present;
  *   - a file with several links inside the layer is written once, then as hardlinks to the
  *     first path in walk order;
- *   - gzip with a fixed level and no name/mtime in its header.
+ *   - gzip with a fixed level and no name/mtime in its header; by default one gzip member per
+ *     1 MiB of tar, compressed in parallel (fixed boundaries, so still deterministic).
  *
  * Lifecycle
  *   1. A snapshotter finishes a step and lists the changes: `upperdirChanges(upper, lowers)`
@@ -70,6 +71,11 @@ export interface WriteLayerOptions {
   compression?: 'gzip' | 'none';
   /** gzip level 1..9, default 6 (what containerd and BuildKit use by default). */
   gzipLevel?: number;
+  /**
+   * 'blocks' (default): one gzip member per 1 MiB of tar, compressed on several threads
+   * (parallel-gzip.ts); 'single': one member on one thread, like `gzip`. Both are valid gzip.
+   */
+  gzipMembers?: 'blocks' | 'single';
   /** Paths (relative, like Change.path) to leave out, with everything below them. */
   exclude?: string[];
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciLayoutStore } from '../content-store/oci-layout-store.ts';
 import { writeLayer } from '../layer/layer-writer.ts';
 import { hasTool, isRoot } from '../layer/testing.ts';
-import { treeChanges } from '../layer/tree-changes.ts';
+import { upperdirChanges } from '../layer/upperdir-changes.ts';
 import { snapshotterConformance } from './conformance-suite.ts';
 import { listMountPoints } from './mounts.ts';
 import { OverlaySnapshotter } from './overlay-snapshotter.ts';
@@ -33,15 +33,13 @@ describe.skipIf(!enabled)('OverlaySnapshotter: long layer chains', () => {
 
   it('mounts 140 layers (beyond the page-size limit of absolute paths) with every layer visible', async () => {
     const store = new OciLayoutStore(path.join(tmp, 'store'));
-    const empty = path.join(tmp, 'empty');
-    await fs.mkdir(empty);
     const parents: LayerRef[] = [];
     for (let i = 0; i < 140; i++) {
       const dir = path.join(tmp, `src-${i}`);
       await fs.mkdir(path.join(dir, 'layers'), { recursive: true });
       await fs.writeFile(path.join(dir, 'layers', `f${i}`), `layer ${i}`);
       await fs.writeFile(path.join(dir, 'top'), `${i}`);
-      const l = await writeLayer(store, await treeChanges(empty, dir), { compression: 'none' });
+      const l = await writeLayer(store, await upperdirChanges(dir, []), { compression: 'none' });
       parents.push({ digest: l.digest, diffId: l.diffId });
     }
     // the same chain with absolute lowerdir paths would not fit one page
