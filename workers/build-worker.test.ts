@@ -144,8 +144,8 @@ describe.skipIf(!!cannotBuild || !hasRedisServer)('a Redis build worker killed w
     await fs.mkdir(ctxDir);
     await fs.writeFile(path.join(ctxDir, 'Dockerfile'), 'FROM busybox\nRUN echo sleeping-now && sleep 3 && echo woke-up\n');
     const engineRoot = path.join(root, 'engine');
-    const fast = { lockDurationMs: 1500, stalledIntervalMs: 500 };
-    const env = { ...process.env, REDIS_URL: redis.url, LAB_ROOT: engineRoot, LAB_QUEUE_PREFIX: 'kill', LAB_QUEUE_LOCK_MS: '1500', LAB_QUEUE_STALLED_MS: '500' };
+    const fast = { lockDurationMs: 3000, stalledIntervalMs: 1000 };
+    const env = { ...process.env, REDIS_URL: redis.url, LAB_ROOT: engineRoot, LAB_QUEUE_PREFIX: 'kill', LAB_QUEUE_LOCK_MS: '3000', LAB_QUEUE_STALLED_MS: '1000' };
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')], { env, stdio: ['ignore', 'ignore', 'ignore'] });
     const exited = new Promise((r) => child.once('exit', r));
     const queue = new RedisQueue({ url: redis.url, prefix: 'kill', ...fast });
