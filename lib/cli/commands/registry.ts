@@ -10,7 +10,7 @@ import { FileAuthenticator } from '../../engine/registry/auth/file-authenticator
 import type { Role } from '../../engine/registry/registry.ts';
 
 const USAGE = [
-  'Usage: lab registry serve --listen ADDR --root DIR (--users FILE | --no-auth) [--store DIR] [--secret-file FILE] [--realm URL]',
+  'Usage: lab registry serve --listen ADDR --root DIR (--users FILE | --no-auth) [--store DIR] [--secret-file FILE] [--signing-key RSA.pem] [--realm URL]',
   '       lab registry adduser --users FILE [--role student|instructor|admin] [--class ID]... USERNAME   (password on stdin)',
 ].join('\n');
 
@@ -49,7 +49,13 @@ async function serve(flags: Map<string, string[]>): Promise<number> {
   }
   const content = new OciLayoutStore(flags.get('store')?.[0] ?? path.join(process.env.LAB_ROOT ?? './data/engine', 'store'));
   const auth = users
-    ? { authenticator: new FileAuthenticator(users), secret: await secretFrom(flags.get('secret-file')?.[0] ?? path.join(root, 'token-secret')), realm: flags.get('realm')?.[0] }
+    ? {
+        authenticator: new FileAuthenticator(users),
+        secret: await secretFrom(flags.get('secret-file')?.[0] ?? path.join(root, 'token-secret')),
+        realm: flags.get('realm')?.[0],
+        // RS256 tokens that a CNCF registry can verify (auth.token.rootcertbundle = this key's certificate)
+        signingKeyPem: flags.get('signing-key') ? await fs.readFile(flags.get('signing-key')![0], 'utf8') : undefined,
+      }
     : undefined;
   const reg = await startRegistryServer({ root, content, auth, listen: flags.get('listen')?.[0] ?? '127.0.0.1:5000' });
   process.stdout.write(`registry listening on ${reg.url} (root ${path.resolve(root)}, store ${content.root}, ${auth ? `token auth, users from ${users}` : 'NO auth'})\n`);

@@ -73,6 +73,11 @@ export interface AuthOptions {
   authenticator: Authenticator;
   /** HMAC-SHA256 key for tokens (32+ random bytes). */
   secret: Buffer;
+  /**
+   * PEM RSA private key: sign RS256 tokens instead (key named by its libtrust key ID), so the CNCF
+   * registry can verify them with `auth.token.rootcertbundle` = a certificate of this key.
+   */
+  signingKeyPem?: string;
   /** Absolute URL of the token endpoint given in challenges; default: <request origin><tokenPath>. */
   realm?: string;
   /** Path the handler serves the token endpoint on. Default "/v2/token". */

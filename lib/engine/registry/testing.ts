@@ -65,7 +65,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The CNCF distribution registry 2.8 with a temp config and storage dir, deletes enabled. */
-export async function startCncf(): Promise<TestTarget & { kind: 'cncf' }> {
+export async function startCncf(opts: { extraConfig?: string[] } = {}): Promise<TestTarget & { kind: 'cncf' }> {
   const dir = await tempDir('lab-cncf-');
   const port = await freePort();
   const config = [
@@ -81,6 +81,7 @@ export async function startCncf(): Promise<TestTarget & { kind: 'cncf' }> {
     '    enabled: true',
     'http:',
     `  addr: 127.0.0.1:${port}`,
+    ...(opts.extraConfig ?? []),
     '',
   ].join('\n');
   await fs.writeFile(path.join(dir, 'config.yml'), config);
@@ -92,7 +93,7 @@ export async function startCncf(): Promise<TestTarget & { kind: 'cncf' }> {
   for (;;) {
     try {
       const r = await fetch(`${url}/v2/`);
-      if (r.status === 200) break;
+      if (r.status === 200 || r.status === 401) break;
     } catch {
       /* not up yet */
     }

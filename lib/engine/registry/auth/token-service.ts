@@ -5,18 +5,26 @@ import type { Action, AuthOptions, Principal } from '../registry.ts';
 import { RegistryError, sendError } from '../server/registry-errors.ts';
 import { sendJson } from '../server/http-util.ts';
 import { allowedActions, parseScope } from './access-policy.ts';
-import { signToken, verifyToken, type AccessEntry, type TokenClaims } from './jwt.ts';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { signToken, signTokenRs256, verifyToken, type AccessEntry, type TokenClaims } from './jwt.ts';
 
 export const DEFAULT_TOKEN_PATH = '/v2/token';
 export const DEFAULT_SERVICE = 'lab-registry';
-const ISSUER = 'lab-registry-token-service';
+export const ISSUER = 'lab-registry-token-service';
 
 export class TokenService {
   readonly tokenPath: string;
   readonly service: string;
   readonly ttl: number;
 
+  private privateKey: KeyObject | undefined;
+  private publicKey: KeyObject | undefined;
+
   constructor(readonly opts: AuthOptions) {
+    if (opts.signingKeyPem) {
+      this.privateKey = createPrivateKey(opts.signingKeyPem);
+      this.publicKey = createPublicKey(this.privateKey);
+    }
     this.tokenPath = opts.tokenPath ?? DEFAULT_TOKEN_PATH;
     this.service = opts.service ?? DEFAULT_SERVICE;
     this.ttl = opts.tokenTtlSeconds ?? 300;
@@ -46,7 +54,8 @@ export class TokenService {
       access.push({ type: 'repository', name: parsed.name, actions: granted });
     }
     const claims = { iss: ISSUER, sub: user?.username ?? '', aud: this.service, iat: now, nbf: now - 1, exp: now + this.ttl, access, ...(user ? { role: user.role, classes: user.classes } : {}) };
-    return { token: signToken(claims, this.opts.secret), claims };
+    const token = this.privateKey ? signTokenRs256(claims, this.privateKey) : signToken(claims, this.opts.secret);
+    return { token, claims };
   }
 
   /** Failed logins per client address + username (brute-force brake). */
@@ -97,7 +106,7 @@ export class TokenService {
     const scope = name ? `repository:${name}:${actions.join(',')}` : undefined;
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m) throw this.unauthorized(req, scope, 'authentication required: run "lab login" (the client then gets a token)');
-    const result = verifyToken(m[1], this.opts.secret, this.service);
+    const result = verifyToken(m[1], this.opts.secret, this.service, Date.now() / 1000, 5, this.publicKey);
     if (!result.ok) {
       const why = result.reason === 'expired' ? 'the token has expired: request a new one' : `the token is not valid (${result.reason})`;
       throw this.unauthorized(req, scope, why, 'invalid_token');
