@@ -114,6 +114,10 @@ async function main() {
     '',
     'Targets (issue 4): cold <= 0.8x buildah; no-change rebuild <= 0.5x buildah and under 150 ms of engine overhead.',
     '',
+    'Caveats: buildah runs with vfs storage (copies the whole rootfs per step; its overlay driver was not tried here), and as a',
+    'separate process per build, while this engine is timed in-process: `lab build` adds Node + tsx start-up (~0.5-2 s on this',
+    'loaded machine), or a round trip to `lab daemon`. The machine was shared with other test runs (see load average).',
+    '',
   ];
   await fsp.writeFile(path.join(ROOT, 'bench/results/build.md'), lines.join('\n'));
   process.stdout.write(lines.join('\n'));
