@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { EngineError } from '../errors.ts';
 import { collectGarbage, verifyStore } from '../content-store/gc.ts';
+import { storeRegistryRoots } from '../registry/gc-roots.ts';
 import type { BuildResult } from '../build/build.ts';
 import type { BuildEvent, EventSink } from '../progress/events.ts';
 import { inspectImage } from '../image/inspect.ts';
@@ -90,7 +91,9 @@ export class LocalEngineApi implements EngineApi {
     // --all drops every record; otherwise only records whose layer blob is gone or that no image uses
     const used = new Set((await images.list()).flatMap((i) => i.manifest.layers.map((l) => l.digest)));
     const { removed } = await cache.prune(opts.all ? undefined : { keep: (r) => !r.layer || used.has(r.layer.descriptor.digest) });
-    const gc = await collectGarbage(content, { roots: await cache.roots(), minAgeMs: 60_000 });
+    // Registries sharing this store keep what they link (pushed images) alive.
+    const roots = [...(await cache.roots()), ...(await storeRegistryRoots(content.root))];
+    const gc = await collectGarbage(content, { roots, minAgeMs: 60_000 });
     let unpacked = 0;
     if (snapshotter) {
       const keep = new Set((await images.list()).flatMap((i) => i.config.rootfs.diff_ids));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { collectGarbage } from '../content-store/gc.ts';
 import { localStores, makeImage, startOurs } from './testing.ts';
 import { pushReference } from './client/transfer.ts';
-import { registryRoots } from './gc-roots.ts';
+import { registryRoots, storeRegistryRoots } from './gc-roots.ts';
 
 describe('registry GC roots', () => {
   let reg: Awaited<ReturnType<typeof startOurs>>;
@@ -22,6 +22,8 @@ describe('registry GC roots', () => {
       await pushReference(`${reg.host}/alice/gc:1`, { images: local.images });
       const roots = await registryRoots(path.join(reg.root, 'registry'));
       expect(roots).toContain(img.target.digest);
+      // the registry announced its root in the shared store, so any GC over that store finds it
+      expect((await storeRegistryRoots(reg.content.root)).sort()).toEqual([...roots].sort());
       const dry = await collectGarbage(reg.content, { roots, dryRun: true });
       expect(dry.removed).toEqual([]);
       const without = await collectGarbage(reg.content, { dryRun: true });

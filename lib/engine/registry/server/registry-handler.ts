@@ -13,6 +13,7 @@ import { deleteBlob, getBlob } from './blob-routes.ts';
 import { cancelUpload, patchUpload, putUpload, startUpload, uploadStatus } from './upload-routes.ts';
 import { deleteManifest, getManifest, putManifest } from './manifest-routes.ts';
 import { listReferrers, listTags } from './listing-routes.ts';
+import { registerRegistryRoot } from '../gc-roots.ts';
 
 const ROUTE = /^\/v2\/(.+)\/(blobs\/uploads\/([^/]*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list|referrers\/([^/]+))$/;
 
@@ -50,7 +51,11 @@ export function createRegistryHandler(opts: RegistryOptions): RegistryHandler {
   const uploads = new UploadSessions(opts.root);
   const tokens = opts.auth ? new TokenService(opts.auth) : undefined;
   const maxManifestBytes = opts.maxManifestBytes ?? 4 * 1024 * 1024;
-  const swept = uploads.sweep(opts.uploadMaxAgeMs ?? 24 * 3600_000).catch(() => 0);
+  // Announce our links to the shared store's garbage collection before serving anything.
+  const swept = Promise.all([
+    uploads.sweep(opts.uploadMaxAgeMs ?? 24 * 3600_000).catch(() => 0),
+    registerRegistryRoot(opts.content.root, opts.root),
+  ]);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await swept;
