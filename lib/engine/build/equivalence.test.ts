@@ -125,4 +125,22 @@ describe.skipIf(!!skip)('equivalence with buildah', () => {
       expect(configFields(img.config.config as Record<string, unknown>)).toEqual(configFields(theirs.config.config as Record<string, unknown>));
     }, 300_000);
   }
+
+  it('builds FROM an image that buildah built and `lab load` imported', async () => {
+    const ctx = path.join(work, 'interop');
+    execFileSync('cp', ['-a', path.join(CASES_DIR, '02-whiteouts'), ctx]);
+    await buildah.build(ctx, { tag: 'interop-base:1' });
+    const archive = path.join(work, 'interop.tar');
+    await buildah.cmd(['push', '-q', 'interop-base:1', `docker-archive:${archive}:interop-base:1`]);
+    const { loadArchive } = await import('../image/load-archive.ts');
+    const loaded = await loadArchive(eng.images, fs.createReadStream(archive), { tmpDir: path.join(eng.root, 'tmp') });
+    expect(loaded.images).toHaveLength(1);
+    const child = path.join(work, 'interop-child');
+    await fsp.mkdir(child);
+    await fsp.writeFile(path.join(child, 'Dockerfile'), `FROM interop-base:1\nRUN test -f /data/keep/a && test ! -e /data/c && test ! -e /etc/group && echo base-ok\n`);
+    const { result, events } = await eng.build(child);
+    expect(events.some((e) => e.type === 'vertex.log' && e.text === 'base-ok')).toBe(true);
+    const img = await eng.images.get(result.imageId);
+    expect(img.manifest.layers.length).toBe(loaded.images[0].manifest.layers.length + 1);
+  }, 300_000);
 });

@@ -209,7 +209,15 @@ export class Solver implements Builder {
   }
 
   private async resolveImage(ref: string, progress: Progress): Promise<Image> {
-    const name = formatReference(parseReference(ref));
+    let name: string;
+    try {
+      name = formatReference(parseReference(ref));
+    } catch (err) {
+      // not a reference: maybe an image ID (docker's local lookup accepts those)
+      const byId = await this.deps.images.find(ref);
+      if (byId) return byId;
+      throw err;
+    }
     const v = progress.vertex(`[internal] load metadata for ${name}`, { internal: true });
     try {
       let img = await this.deps.images.find(name);
