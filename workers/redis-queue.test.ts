@@ -69,6 +69,10 @@ describe.skipIf(!hasRedisServer)('redis queue', () => {
         const child = await startDoomedWorker(prefix, opts);
         const id = await queue.enqueue({ owner: 'alice', contextDir: '/tmp/ctx' });
         await killWhenRunning(queue, id, child);
+        // No live worker yet: once the dead one's lock expires the job reads as queued again.
+        const deadline = Date.now() + 15_000;
+        while ((await queue.status(id))?.state !== 'queued' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        expect((await queue.status(id))?.state).toBe('queued');
         await queue.startWorker(scriptedHandler(['second attempt']));
         const log = await collect(queue, id);
         const runs = log.flatMap((e) => (e.event.type === 'job.running' ? [e.event] : []));

@@ -247,8 +247,10 @@ export class RedisQueue implements BuildQueue {
       const again = await this.redis.hget(this.hashKey(st.id), 'status');
       return again ? (JSON.parse(again) as JobStatus) : st;
     }
-    // A dead worker's job that BullMQ put back in the queue waits for its next attempt.
+    // A dead worker's job that BullMQ put back in the queue waits for its next attempt; so does
+    // one whose worker's lock expired before any live worker's stalled check noticed it.
     if (st.state === 'running' && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) return { ...st, state: 'queued' };
+    if (st.state === 'running' && state === 'active' && !(await this.redis.exists(this.bullLockKey(st.id)))) return { ...st, state: 'queued' };
     return st;
   }
 
@@ -281,6 +283,9 @@ export class RedisQueue implements BuildQueue {
   }
   private logKey(id: string) {
     return `${this.prefix}:job:${id}:log`;
+  }
+  private bullLockKey(id: string) {
+    return `${this.prefix}:${this.queueName}:${bullId(id)}:lock`;
   }
   private cancelChannel() {
     return `${this.prefix}:cancel`;
