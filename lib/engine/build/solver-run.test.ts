@@ -189,3 +189,65 @@ describe.skipIf(!!runcMissing)('solver: ONBUILD in a stage used as a base', () =
     expect((await eng.images.get(result.imageId)).config.config?.OnBuild ?? null).toBeNull();
   });
 });
+
+describe.skipIf(!!runcMissing)('solver: scheduling', () => {
+  it('runs independent stages concurrently and only what the target needs', async () => {
+    const ctx = await eng.context({
+      Dockerfile: [
+        'FROM busybox AS a',
+        'RUN sleep 1 && echo a > /a',
+        'FROM busybox AS b',
+        'RUN sleep 1 && echo b > /b',
+        'FROM busybox AS unused',
+        'RUN echo never',
+        'FROM scratch',
+        'COPY --from=a /a /a',
+        'COPY --from=b /b /b',
+      ].join('\n'),
+    });
+    const { events } = await eng.build(ctx);
+    const startOf = (re: RegExp) => events.findIndex((e) => e.type === 'vertex.started' && re.test(e.name));
+    const vertexOf = (re: RegExp) => (events[startOf(re)] as { vertex: number }).vertex;
+    const doneOf = (v: number) => events.findIndex((e) => (e.type === 'vertex.done' || e.type === 'vertex.cached') && e.vertex === v);
+    const a = vertexOf(/\[a 2\/2\] RUN/);
+    const b = vertexOf(/\[b 2\/2\] RUN/);
+    // each RUN starts before the other one ends: they overlap
+    expect(startOf(/\[b 2\/2\] RUN/)).toBeLessThan(doneOf(a));
+    expect(startOf(/\[a 2\/2\] RUN/)).toBeLessThan(doneOf(b));
+    expect(startOf(/echo never/)).toBe(-1);
+  });
+});
+
+describe.skipIf(!!runcMissing)('solver: --target and run mounts', () => {
+  it('builds only the --target stage and its dependencies', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox AS a\nRUN echo a > /a\nFROM busybox AS b\nRUN exit 1\n' });
+    const { result } = await eng.build(ctx, { target: 'a' });
+    const img = await eng.images.get(result.imageId);
+    expect(img.config.history!.at(-1)!.created_by).toContain('echo a > /a');
+  });
+
+  it('binds another stage and the context, and keeps a cache mount between builds', async () => {
+    const ctx = await eng.context({
+      'in.txt': 'from-context',
+      Dockerfile: [
+        'FROM busybox AS tools',
+        'RUN echo tool > /tool.txt',
+        'FROM busybox',
+        'RUN --mount=type=bind,from=tools,source=/tool.txt,target=/mnt/tool.txt --mount=type=bind,source=in.txt,target=/mnt/in.txt cat /mnt/tool.txt /mnt/in.txt',
+        'RUN --mount=type=cache,target=/cache echo $(($(cat /cache/n 2>/dev/null || echo 0)+1)) > /cache/n && cat /cache/n',
+      ].join('\n'),
+    });
+    const first = await eng.build(ctx);
+    expect(logs(first.events)).toEqual(['tool', 'from-context', '1']);
+    await fs.writeFile(path.join(ctx, 'in.txt'), 'changed');
+    const second = await eng.build(ctx);
+    // the bound context file is part of the cache key: its change re-runs the step, and the
+    // cache mount kept its content from the first build
+    expect(logs(second.events)).toEqual(['tool', 'changed', '2']);
+    const img = await eng.images.get(second.result.imageId);
+    for (const l of img.manifest.layers.slice(1)) {
+      const names = await layerNames(eng, l.digest);
+      expect(names.filter((n) => n.startsWith('mnt/') || n.startsWith('cache/'))).toEqual([]);
+    }
+  });
+});
