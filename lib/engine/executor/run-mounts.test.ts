@@ -1,6 +1,6 @@
 // RUN --mount and mount stubs on a real OverlayFS snapshot: nothing runtime-only may reach the
 // upperdir (the future layer): no /proc, /sys, /dev, /etc/hosts stubs, no secret bytes.
-import { execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -192,6 +192,33 @@ describe.skipIf(!!skip)('sweep', () => {
     expect(swept.bundles).toEqual([id]);
     h.assertClean();
     // proc and dev stubs that runc made in this rootfs belong to the crashed run; drop them
+    for (const d of ['proc', 'dev']) fs.rmSync(path.join(h.rootfs, d), { recursive: true, force: true });
+  });
+
+  it('keeps the containers of another live process on the same state root, sweeps them once it is gone', async () => {
+    const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const id = `lab-${owner.pid}-livecontainer`;
+    const bundle = path.join(h.executor.containersDir, id);
+    fs.mkdirSync(bundle, { recursive: true });
+    execFileSync('runc', ['spec'], { cwd: bundle });
+    const cfg = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8'));
+    cfg.process.terminal = false;
+    cfg.process.args = ['sleep', '1000'];
+    cfg.root = { path: h.rootfs, readonly: true };
+    cfg.mounts = cfg.mounts.filter((m: { destination: string }) => ['/proc', '/dev'].includes(m.destination));
+    fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(cfg));
+    execFileSync('runc', ['--root', h.executor.stateRoot, 'run', '-d', '--bundle', bundle, id], { stdio: 'ignore' });
+    try {
+      const first = await h.executor.sweep();
+      expect(first.containers).toEqual([]);
+      expect(listContainers(h.executor.stateRoot)).toEqual([id]);
+    } finally {
+      owner.kill('SIGKILL');
+      await new Promise((r) => owner.once('exit', r));
+    }
+    const second = await h.executor.sweep();
+    expect(second.containers).toEqual([id]);
+    h.assertClean();
     for (const d of ['proc', 'dev']) fs.rmSync(path.join(h.rootfs, d), { recursive: true, force: true });
   });
 });

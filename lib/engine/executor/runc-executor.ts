@@ -136,7 +136,7 @@ export class RuncExecutor implements Executor {
 
   private async executeOnRoot(req: ExecRequest, stdin: ContainerRequest['stdin'], limits: ExecLimits, command: string, cwd: string): Promise<Outcome> {
     const user = await resolveUser(req.rootfs, req.user);
-    const containerId = CONTAINER_PREFIX + crypto.randomBytes(10).toString('hex');
+    const containerId = `${CONTAINER_PREFIX}${process.pid}-${crypto.randomBytes(8).toString('hex')}`; // owner pid: see sweep.ts
     const workDir = path.join(this.containersDir, containerId);
     const cgroupsPath = `/lab/${containerId}`;
     await fs.mkdir(workDir, { recursive: true, mode: 0o700 });
