@@ -101,7 +101,7 @@ describe.skipIf(!!runcMissing)('solver with RUN on busybox', () => {
   });
 
   it('COPY --from misses when a re-run stage produced different files', async () => {
-    const ctx = await eng.context({ Dockerfile: 'FROM busybox AS gen\nRUN date +%s%N > /stamp\nFROM scratch\nCOPY --from=gen /stamp /stamp\n' });
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox AS gen\nRUN head -c 16 /dev/urandom | od -x > /stamp\nFROM scratch\nCOPY --from=gen /stamp /stamp\n' });
     await eng.build(ctx);
     expect(cacheReport((await eng.build(ctx)).events)['COPY --from=gen /stamp /stamp']).toBe('CACHED');
     const rerun = await eng.build(ctx, { noCacheFilter: ['gen'] });
