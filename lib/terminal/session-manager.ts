@@ -1,0 +1,202 @@
+// Sessions keyed by (userId, sessionId): one sandboxed shell, its server-side screen (xterm
+// headless + serialize), the attached clients with per-client flow control, and the idle timer.
+import headless from '@xterm/headless';
+import serialize from '@xterm/addon-serialize';
+import { EngineError } from '../engine/errors.ts';
+import { SandboxedShell } from './sandboxed-shell.ts';
+import { DEFAULT_FLOW, type FlowControl, type ServerMessage, type ShellExit, type ShellOptions } from './terminal.ts';
+
+const { Terminal } = headless as unknown as typeof import('@xterm/headless');
+const { SerializeAddon } = serialize as unknown as typeof import('@xterm/addon-serialize');
+
+/** What a session needs from a connected client (the ws endpoint adapts a WebSocket to it). */
+export interface TerminalClient {
+  sendOutput(chunk: Buffer): void;
+  sendMessage(msg: ServerMessage): void;
+  /** Bytes queued in the transport but not yet written to the socket. */
+  bufferedAmount(): number;
+  close(): void;
+}
+
+export interface SessionManagerOptions {
+  /** End a shell after this long without input (ms). Default 30 min. */
+  idleMs?: number;
+  flow?: Partial<FlowControl>;
+  scrollback?: number;
+}
+
+interface Attached {
+  client: TerminalClient;
+  unacked: number;
+}
+
+export class TerminalSession {
+  readonly clients = new Set<Attached>();
+  exit: ShellExit | undefined;
+  /** Largest (unacked + screen backlog) seen, for tests and metrics. */
+  peakBufferedBytes = 0;
+  private readonly screen: InstanceType<typeof Terminal>;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private screenBacklog = 0;
+  private paused = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly userId: string, readonly sessionId: string, readonly shell: SandboxedShell, private readonly flow: FlowControl, private readonly idleMs: number, cols: number, rows: number, scrollback: number) {
+    this.screen = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+    this.serializer = new SerializeAddon();
+    this.screen.loadAddon(this.serializer);
+    shell.onData((chunk) => this.onOutput(chunk));
+    void shell.exited.then((e) => {
+      this.exit = e;
+      clearTimeout(this.idleTimer);
+      for (const a of this.clients) a.client.sendMessage({ type: 'exit', code: e.code, signal: e.signal, reason: e.reason });
+    });
+    this.touch();
+  }
+
+  get cols(): number { return this.screen.cols; }
+  get rows(): number { return this.screen.rows; }
+
+  /** Send the restored screen, then live output. Resolves once the client is attached. */
+  async attach(client: TerminalClient): Promise<Attached> {
+    // wait until the screen has parsed everything received, then serialize and join synchronously
+    while (this.screenBacklog > 0) await new Promise<void>((r) => this.screen.write('', r));
+    const entry: Attached = { client, unacked: 0 };
+    client.sendMessage({ type: 'hello', sessionId: this.sessionId, pid: this.shell.pid, cols: this.cols, rows: this.rows, screen: this.serializer.serialize() });
+    if (this.exit) client.sendMessage({ type: 'exit', code: this.exit.code, signal: this.exit.signal, reason: this.exit.reason });
+    this.clients.add(entry);
+    this.touch();
+    return entry;
+  }
+
+  detach(entry: Attached): void {
+    this.clients.delete(entry);
+    this.updateFlow();
+  }
+
+  input(data: string): void {
+    this.touch();
+    this.shell.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || rows < 1) return;
+    cols = Math.min(cols, 1000);
+    rows = Math.min(rows, 500);
+    this.shell.resize(cols, rows);
+    this.screen.resize(cols, rows);
+  }
+
+  ack(entry: Attached, bytes: number): void {
+    if (!Number.isFinite(bytes) || bytes <= 0) return;
+    entry.unacked = Math.max(0, entry.unacked - bytes);
+    this.updateFlow();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Serialized screen as a reattaching client would see it. */
+  async snapshot(): Promise<string> {
+    while (this.screenBacklog > 0) await new Promise<void>((r) => this.screen.write('', r));
+    return this.serializer.serialize();
+  }
+
+  dispose(): void {
+    clearTimeout(this.idleTimer);
+    this.screen.dispose();
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.screenBacklog += chunk.length;
+    this.screen.write(chunk, () => {
+      this.screenBacklog -= chunk.length;
+      this.updateFlow();
+    });
+    for (const a of this.clients) {
+      a.unacked += chunk.length;
+      a.client.sendOutput(chunk);
+    }
+    this.updateFlow();
+  }
+
+  // Pause above the high mark (any client or the screen's parser), resume when all are below low.
+  private updateFlow(): void {
+    let worst = this.screenBacklog;
+    for (const a of this.clients) worst = Math.max(worst, a.unacked, a.client.bufferedAmount());
+    this.peakBufferedBytes = Math.max(this.peakBufferedBytes, worst);
+    if (!this.paused && worst >= this.flow.highWater) {
+      this.paused = true;
+      this.shell.pause();
+    } else if (this.paused && worst <= this.flow.lowWater) {
+      this.paused = false;
+      this.shell.resume();
+    }
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    if (this.exit) return;
+    this.idleTimer = setTimeout(() => void this.shell.kill('idle'), this.idleMs);
+    this.idleTimer.unref();
+  }
+}
+
+export class SessionManager {
+  private readonly sessions = new Map<string, TerminalSession>();
+  private readonly flow: FlowControl;
+  private readonly idleMs: number;
+  private readonly scrollback: number;
+
+  constructor(opts: SessionManagerOptions = {}) {
+    this.flow = { ...DEFAULT_FLOW, ...opts.flow };
+    this.idleMs = opts.idleMs ?? 30 * 60_000;
+    this.scrollback = opts.scrollback ?? 1000;
+  }
+
+  /** Start a shell for (userId, sessionId); an existing live one is returned as is. */
+  create(userId: string, sessionId: string, shell: ShellOptions): TerminalSession {
+    const existing = this.get(userId, sessionId);
+    if (existing && !existing.exit) return existing;
+    existing?.dispose();
+    const proc = SandboxedShell.start(shell);
+    const s = new TerminalSession(userId, sessionId, proc, this.flow, this.idleMs, shell.cols ?? 80, shell.rows ?? 24, this.scrollback);
+    this.sessions.set(key(userId, sessionId), s);
+    return s;
+  }
+
+  get(userId: string, sessionId: string): TerminalSession | undefined {
+    return this.sessions.get(key(userId, sessionId));
+  }
+
+  /** The session if `userId` owns it; UNAUTHORIZED for anyone else, NOT_FOUND if none. */
+  require(userId: string, sessionId: string): TerminalSession {
+    const s = this.get(userId, sessionId);
+    if (s) return s;
+    for (const other of this.sessions.values()) {
+      if (other.sessionId === sessionId) throw new EngineError('UNAUTHORIZED', 'this terminal belongs to another user');
+    }
+    throw new EngineError('NOT_FOUND', `no terminal session ${sessionId}; open the terminal again to start one`);
+  }
+
+  async kill(userId: string, sessionId: string): Promise<void> {
+    const s = this.get(userId, sessionId);
+    if (!s) return;
+    await s.shell.kill('killed');
+    s.dispose();
+    this.sessions.delete(key(userId, sessionId));
+  }
+
+  list(): TerminalSession[] {
+    return [...this.sessions.values()];
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.list().map((s) => this.kill(s.userId, s.sessionId)));
+  }
+}
+
+function key(userId: string, sessionId: string): string {
+  return `${userId}\u0000${sessionId}`;
+}
