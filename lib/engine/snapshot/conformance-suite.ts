@@ -240,9 +240,14 @@ export function snapshotterConformance(name: string, make: SnapshotterFactory, e
       const s = await other.prepare({ parents: [ref(result.l1)] });
       await write(s.rootfs, 'left', 'behind');
       expect((await activeLeftovers(other.root)).dirs).toHaveLength(1);
+      // a snapshot owned by another live process (pid 1 is always alive) is left alone
+      const foreign = path.join(other.root, 'active', 'foreign');
+      await fs.mkdir(foreign);
+      await fs.writeFile(path.join(foreign, 'owner'), '1');
       const restarted = make(other.root, store);
       await restarted.init();
-      expect(await activeLeftovers(other.root)).toEqual({ dirs: [], mounts: [] });
+      expect(await activeLeftovers(other.root)).toEqual({ dirs: ['foreign'], mounts: [] });
+      await fs.rm(foreign, { recursive: true });
     });
 
     it('refuses a layer whose bytes do not match the diffId it is named by', async () => {

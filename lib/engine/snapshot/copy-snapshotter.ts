@@ -12,6 +12,7 @@ import { applyLayer } from '../layer/apply-layer.ts';
 import { writeLayer } from '../layer/layer-writer.ts';
 import { treeChanges } from '../layer/tree-changes.ts';
 import { duBytes } from './layer-cache.ts';
+import { sweepActive, sweepTemps, tempName, writeOwner } from './sweep.ts';
 import { removeExcluded } from './overlay-snapshotter.ts';
 import type { ActiveSnapshot, CommitOptions, LayerRef, LayerResult, PrepareOptions, Snapshotter, SnapshotterOptions } from './snapshotter.ts';
 
@@ -51,13 +52,9 @@ export class CopySnapshotter implements Snapshotter {
 
   init(): Promise<void> {
     this.ready ??= (async () => {
-      const active = path.join(this.root, 'active');
-      await fs.mkdir(active, { recursive: true });
-      for (const name of await fs.readdir(active)) await fs.rm(path.join(active, name), { recursive: true, force: true });
+      await sweepActive(path.join(this.root, 'active'));
       await fs.mkdir(this.chainsDir, { recursive: true });
-      for (const name of await fs.readdir(this.chainsDir)) {
-        if (name.startsWith('.tmp-')) await fs.rm(path.join(this.chainsDir, name), { recursive: true, force: true });
-      }
+      await sweepTemps(this.chainsDir);
       await fs.mkdir(path.join(this.root, 'empty'), { recursive: true });
     })();
     return this.ready;
@@ -80,7 +77,7 @@ export class CopySnapshotter implements Snapshotter {
 
   private async compose(parents: LayerRef[], dir: string): Promise<string> {
     const below = await this.chainDir(parents.slice(0, -1));
-    const tmp = path.join(this.chainsDir, `.tmp-${randomBytes(6).toString('hex')}`);
+    const tmp = path.join(this.chainsDir, tempName(randomBytes(6).toString('hex')));
     try {
       await copyTree(below, tmp);
       const top = parents[parents.length - 1];
@@ -115,6 +112,8 @@ export class CopySnapshotter implements Snapshotter {
     const base = path.join(this.root, 'active', randomBytes(6).toString('hex'));
     const rootfs = path.join(base, 'rootfs');
     try {
+      await fs.mkdir(base, { recursive: true });
+      await writeOwner(base);
       await copyTree(parentDir, rootfs);
       if (opts.label) await fs.writeFile(path.join(base, 'label'), opts.label);
     } catch (err) {

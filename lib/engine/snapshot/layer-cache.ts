@@ -10,6 +10,7 @@ import { EngineError } from '../errors.ts';
 import { applyLayer } from '../layer/apply-layer.ts';
 import type { LowerDir } from '../layer/upperdir-changes.ts';
 import type { LayerRef } from './snapshotter.ts';
+import { sweepTemps, tempName } from './sweep.ts';
 
 interface Sidecar {
   diffId: Digest;
@@ -38,10 +39,7 @@ export class LayerCache {
   async init(): Promise<void> {
     await fs.mkdir(this.layersDir, { recursive: true });
     await fs.mkdir(path.join(this.root, 'l'), { recursive: true });
-    // half-extracted layers of a killed process
-    for (const name of await fs.readdir(this.layersDir)) {
-      if (name.startsWith('.tmp-')) await fs.rm(path.join(this.layersDir, name), { recursive: true, force: true });
-    }
+    await sweepTemps(this.layersDir); // half-extracted layers of a killed process
   }
 
   async has(diffId: Digest): Promise<boolean> {
@@ -127,7 +125,7 @@ export class LayerCache {
 
   private async extract(ref: LayerRef): Promise<void> {
     if (await this.has(ref.diffId)) return;
-    const tmp = path.join(this.layersDir, `.tmp-${randomBytes(6).toString('hex')}`);
+    const tmp = path.join(this.layersDir, tempName(randomBytes(6).toString('hex')));
     try {
       const stream = await this.store.createReadStream(ref.digest);
       const res = await applyLayer(stream, tmp, { mode: 'overlay' });

@@ -8,7 +8,8 @@ import { upperdirChanges } from '../layer/upperdir-changes.ts';
 import { writeLayer } from '../layer/layer-writer.ts';
 import { EngineError } from '../errors.ts';
 import { LayerCache } from './layer-cache.ts';
-import { mountOverlay, unmount, unmountAllUnder } from './mounts.ts';
+import { mountOverlay, unmount } from './mounts.ts';
+import { sweepActive, writeOwner } from './sweep.ts';
 import type { ActiveSnapshot, CommitOptions, LayerRef, LayerResult, PrepareOptions, Snapshotter, SnapshotterOptions } from './snapshotter.ts';
 
 /** Runs `fn` over items with at most `limit` in flight. */
@@ -45,10 +46,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   init(): Promise<void> {
     this.ready ??= (async () => {
-      const active = path.join(this.root, 'active');
-      await fs.mkdir(active, { recursive: true });
-      await unmountAllUnder(active);
-      for (const name of await fs.readdir(active)) await fs.rm(path.join(active, name), { recursive: true, force: true });
+      await sweepActive(path.join(this.root, 'active'));
       await fs.mkdir(path.join(this.root, 'empty'), { recursive: true });
       await this.cache.init();
     })();
@@ -66,6 +64,7 @@ export class OverlaySnapshotter implements Snapshotter {
     const rel = `active/${id}`;
     const base = path.join(this.root, rel);
     for (const d of ['upper', 'work', 'merged']) await fs.mkdir(path.join(base, d), { recursive: true });
+    await writeOwner(base);
     if (opts.label) await fs.writeFile(path.join(base, 'label'), opts.label);
     const lowers = opts.parents.length ? await Promise.all([...opts.parents].reverse().map((p) => this.cache.shortPath(p.diffId))) : ['empty'];
     try {
