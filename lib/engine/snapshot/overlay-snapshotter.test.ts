@@ -58,3 +58,45 @@ describe.skipIf(!enabled)('OverlaySnapshotter: long layer chains', () => {
     expect((await listMountPoints()).some((m) => m.startsWith(tmp))).toBe(false);
   });
 });
+
+describe.skipIf(!enabled)('OverlaySnapshotter: a killed process', () => {
+  it('leaves a mount that the next start-up sweeps away', async () => {
+    const { spawn } = await import('node:child_process');
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'overlay-kill-'));
+    try {
+      const script = path.join(tmp, 'child.mts');
+      const here = import.meta.dirname;
+      await fs.writeFile(
+        script,
+        `import { OciLayoutStore } from '${here}/../content-store/oci-layout-store.ts';
+import { OverlaySnapshotter } from '${here}/overlay-snapshotter.ts';
+const snap = new OverlaySnapshotter({ root: '${tmp}/snap', store: new OciLayoutStore('${tmp}/store') });
+const s = await snap.prepare({ parents: [] });
+console.log('READY ' + s.rootfs);
+setInterval(() => {}, 1000);
+`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve(here, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+      const rootfs = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c) => {
+          out += c;
+          const m = /READY (\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+      });
+      expect(await listMountPoints()).toContain(rootfs);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(await listMountPoints()).toContain(rootfs); // the kernel keeps it: nobody unmounted
+      const restarted = new OverlaySnapshotter({ root: path.join(tmp, 'snap'), store: new OciLayoutStore(path.join(tmp, 'store')) });
+      await restarted.init();
+      expect(await listMountPoints()).not.toContain(rootfs);
+      expect(await fs.readdir(path.join(tmp, 'snap/active'))).toEqual([]);
+    } finally {
+      await new OverlaySnapshotter({ root: path.join(tmp, 'snap'), store: new OciLayoutStore(path.join(tmp, 'store')) }).init();
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
