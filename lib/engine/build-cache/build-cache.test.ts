@@ -88,6 +88,7 @@ describe('miss reasons', () => {
     expect(explainMiss(copy, 'p', undefined, { parentRebuilt: false })).toBe('no earlier build of this step');
     expect(explainMiss(copy, 'p', prev(copy), { noCache: true, parentRebuilt: false })).toBe('--no-cache');
     expect(explainMiss(copy, 'q', prev(copy), { parentRebuilt: true })).toBe('parent step rebuilt');
+    expect(explainMiss(copy, 'from:sha256:b', prev(copy, 'from:sha256:a'), { parentRebuilt: false })).toBe('base image changed');
     expect(explainMiss({ ...copy, files: { 'requirements.txt': 'b' } }, 'p', prev(copy), { parentRebuilt: false })).toBe('requirements.txt changed');
     expect(explainMiss(run('make', { VERSION: '2' }), 'p', prev(run('make', { VERSION: '1' })), { parentRebuilt: false })).toBe('ARG VERSION changed');
     expect(explainMiss(run('make all'), 'p', prev(run('make')), { parentRebuilt: false })).toBe('command changed');

@@ -18,6 +18,9 @@ export function explainMiss(inputs: StepInputs, parentKey: string, previous: Ste
   if (ctx.noCacheFilter) return `--no-cache-filter ${ctx.noCacheFilter}`;
   if (!previous) return 'no earlier build of this step';
   if (previous.parentKey !== parentKey) {
+    // The first step after FROM chains from "from:<manifest digest>" (or "scratch").
+    const isBase = (k: string) => k.startsWith('from:') || k === 'scratch';
+    if (isBase(parentKey) && isBase(previous.parentKey)) return 'base image changed';
     if (inputs.kind === 'from' || ctx.parentRebuilt) return 'parent step rebuilt';
     return 'parent step changed';
   }
