@@ -170,13 +170,11 @@ export class SessionManager {
     return this.sessions.get(key(userId, sessionId));
   }
 
-  /** The session if `userId` owns it; UNAUTHORIZED for anyone else, NOT_FOUND if none. */
+  /** The session `userId` owns under this id, or NOT_FOUND. Another user's session of the same
+   *  id is a different key: it can never be returned here. */
   require(userId: string, sessionId: string): TerminalSession {
     const s = this.get(userId, sessionId);
     if (s) return s;
-    for (const other of this.sessions.values()) {
-      if (other.sessionId === sessionId) throw new EngineError('UNAUTHORIZED', 'this terminal belongs to another user');
-    }
     throw new EngineError('NOT_FOUND', `no terminal session ${sessionId}; open the terminal again to start one`);
   }
 

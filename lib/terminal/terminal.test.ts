@@ -43,7 +43,7 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
       authenticate: (req) => (req.headers['x-test-user'] as string | undefined) ?? null,
       shellFor: (user, session) => ({
         workspaceDir: ws(user),
-        limits: session === 'bomb' ? { pids: 64, memoryBytes: 128 * 1024 * 1024 } : { diskBytes: 64 * 1024 * 1024 },
+        limits: session === 'bomb' ? { pids: 64, memoryBytes: 128 * 1024 * 1024 } : { diskBytes: session === 'disk' ? 8 * 1024 * 1024 : 64 * 1024 * 1024 },
       }),
       pingMs: 1000,
     });
@@ -59,6 +59,10 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     endpoint?.close();
     await new Promise((r) => server?.close(r));
     for (const s of manager?.list() ?? []) expect(s.shell.processes()).toEqual([]);
+    for (const c of ['memory', 'pids', 'cpu', 'freezer']) {
+      const dir = `/sys/fs/cgroup/${c}/lab-terminal`;
+      if (fs.existsSync(dir)) expect(fs.readdirSync(dir).filter((d) => d.startsWith(`t${process.pid}-`))).toEqual([]);
+    }
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -162,6 +166,18 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     await manager.kill('bob', 'flood');
   }, 60_000);
 
+  it('enforces the workspace disk limit: one big file (RLIMIT_FSIZE) and many small ones (watchdog)', async () => {
+    const c = await connect('carol', 'disk');
+    const big = await c.run('head -c 20m /dev/zero > big.bin; echo "big-exit=$?"; rm -f big.bin', /big-exit=\d+/);
+    expect(big).not.toContain('big-exit=0');
+    const many = await c.run('for i in $(seq 1 40); do head -c 1m /dev/urandom > f$i.bin; sleep 0.2; done; echo LOOP""-END', /disk limit|LOOP-END/, 20_000);
+    expect(many).toContain('over its 8 MiB disk limit');
+    const left = fs.readdirSync(ws('carol')).filter((f) => f.endsWith('.bin')).length;
+    expect(left).toBeLessThan(40);
+    expect(await c.run('rm -f *.bin; echo still-$((2+3))', /still-5/)).toContain('still-5');
+    await manager.kill('carol', 'disk');
+  }, 30_000);
+
   it('detach + reattach restores the screen and keeps the same shell', async () => {
     const first = await connect('alice', 'keep');
     const out1 = await first.run('export MARK=kept-$((6*7)); echo "pid=$$ $MARK"', /pid=\d+ kept-42/);
@@ -174,8 +190,15 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     expect(out2).toContain(`again=${pid} kept-42`);
   });
 
-  it("refuses another user's attach and unauthenticated requests", async () => {
-    await expect(connect('bob', 'keep')).rejects.toThrow('HTTP 403');
+  it("never attaches another user's shell; refuses unauthenticated requests", async () => {
+    const alices = manager.get('alice', 'keep')!;
+    const bob = await connect('bob', 'keep'); // same session id, bob's own key: his own shell
+    expect(bob.hello?.pid).not.toBe(alices.shell.pid);
+    expect(bob.hello?.screen).not.toContain('kept-42');
+    const out = await bob.run('echo "mark=[$MARK]"; ls /workspace; echo E""ND', /END/);
+    expect(out).toContain('mark=[]');
+    expect(out).toContain('bob-secret.txt');
+    expect(manager.get('alice', 'keep')!.clients.size).toBe(1);
     await expect(TestTerminalClient.connect(`${base}/terminal?session=keep`, {})).rejects.toThrow('HTTP 401');
   });
 

@@ -44,8 +44,7 @@ export function createTerminalEndpoint(opts: TerminalEndpointOptions): TerminalE
       session = opts.manager.require(userId, sessionId);
       if (session.exit) throw new EngineError('NOT_FOUND', 'ended');
     } catch (err) {
-      const code = (err as EngineError).code;
-      if (code === 'UNAUTHORIZED' || !opts.shellFor) return refuse(socket, code === 'UNAUTHORIZED' ? 403 : 404, code === 'UNAUTHORIZED' ? 'Forbidden' : 'Not Found');
+      if (!(err instanceof EngineError) || !opts.shellFor) return refuse(socket, 404, 'Not Found');
       const shell = await opts.shellFor(userId, sessionId);
       if (!shell) return refuse(socket, 403, 'Forbidden');
       try {
