@@ -34,8 +34,23 @@ export type PreparedRun = {
   mounts: RunMount[];
 };
 
-export async function prepareRun(ins: RunInstruction, state: StageState, resolveBind: MountSource): Promise<PreparedRun> {
-  const argv = runArgv(ins, state.shell);
+/** `RUN <<EOF` whose body starts with "#!": BuildKit runs it as a file, not through the shell. */
+export function shebangScript(ins: RunInstruction): { name: string; data: string } | undefined {
+  if (!ins.shellForm || ins.files.length !== 1) return undefined;
+  if (!/^\s*<<-?\s*(['"]?)[A-Za-z0-9_.-]+\1\s*$/.test(ins.command.join(' '))) return undefined;
+  return ins.files[0].data.startsWith('#!') ? { name: ins.files[0].name, data: ins.files[0].data } : undefined;
+}
+
+export async function prepareRun(ins: RunInstruction, state: StageState, resolveBind: MountSource, scriptFile?: (name: string, data: string) => Promise<string>): Promise<PreparedRun> {
+  let argv = runArgv(ins, state.shell);
+  const script = shebangScript(ins);
+  const scriptMounts: RunMount[] = [];
+  if (script && scriptFile) {
+    // Mounted read-only under /dev (a tmpfs in the container): it never touches the rootfs.
+    const target = `/dev/pipes/${script.name}`;
+    scriptMounts.push({ type: 'bind', target, source: await scriptFile(script.name, script.data), readonly: true });
+    argv = [target];
+  }
   const args = argValues(state);
   const mounts: RunMount[] = [];
   const described: string[] = [];
@@ -76,6 +91,7 @@ export async function prepareRun(ins: RunInstruction, state: StageState, resolve
         throw new EngineError(ErrorCodes.INVALID_FLAG, `RUN --mount=type=${m.type} is not supported by this builder (use cache, secret, tmpfs or bind)`, { range: ins.range });
     }
   }
+  mounts.push(...scriptMounts);
   const cfg = state.config.config ?? {};
   const inputs: StepInputs = {
     kind: 'run',
@@ -86,7 +102,7 @@ export async function prepareRun(ins: RunInstruction, state: StageState, resolve
     workdir: cfg.WorkingDir || '/',
     shell: state.shell,
     mounts: described,
-    extra: { network: ins.network ?? 'default', security: ins.security ?? 'sandbox' },
+    extra: { network: ins.network ?? 'default', security: ins.security ?? 'sandbox', ...(script ? { script: script.data } : {}) },
   };
   return { argv, inputs, createdBy: createdBy.run(argv, args), mounts };
 }

@@ -251,3 +251,15 @@ describe.skipIf(!!runcMissing)('solver: --target and run mounts', () => {
     }
   });
 });
+
+describe.skipIf(!!runcMissing)('solver: RUN heredoc with a shebang', () => {
+  it('runs the script as a file (its interpreter), never leaving it in the layer', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN <<EOF\n#!/bin/awk -f\nBEGIN { print "awk ran this"; system("echo x > /made") }\nEOF\n' });
+    const { result, events } = await eng.build(ctx);
+    expect(logs(events)).toEqual(['awk ran this']);
+    const img = await eng.images.get(result.imageId);
+    const names = await layerNames(eng, img.manifest.layers.at(-1)!.digest);
+    expect(names.filter((n) => n !== 'etc/')).toEqual(['made']);
+    expect((await fs.readdir(path.join(eng.root, 'tmp'))).filter((n) => n.startsWith('heredoc-'))).toEqual([]);
+  });
+});

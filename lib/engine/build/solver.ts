@@ -119,6 +119,7 @@ export class Solver implements Builder {
         summaries,
         signal: abort.signal,
         noCacheFilter: req.noCacheFilter,
+        tmpDir: await this.tmpDir(),
         step: {
           content: this.deps.content,
           cache: this.deps.cache,
@@ -176,6 +177,12 @@ export class Solver implements Builder {
     } finally {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);
     }
+  }
+
+  private async tmpDir(): Promise<string> {
+    const tmp = path.join(this.deps.root, 'tmp');
+    await fs.mkdir(tmp, { recursive: true });
+    return tmp;
   }
 
   /** The context as a directory: as given, or a tar unpacked into $LAB_ROOT/tmp. */

@@ -1,6 +1,7 @@
 // Runs the steps of one stage in order: FROM, then metadata steps (config only) and
 // filesystem steps (RUN, COPY, ADD, WORKDIR) through the cache.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import type { BuildPlan, Instruction, RunMount as DockerfileMount, Stage } from '../dockerfile/index.ts';
 import { createBuildPlan, expandStage, ShellLexer } from '../dockerfile/index.ts';
@@ -43,6 +44,8 @@ export type StageEnv = {
   globalTotal: number;
   summaries: StepSummary[];
   signal: AbortSignal;
+  /** Host temp dir for files that live only during a step (heredoc scripts). */
+  tmpDir: string;
   /** --no-cache-filter stage names/indexes. */
   noCacheFilter?: string[];
 };
@@ -139,6 +142,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
     const vertex = progress.vertex(label, { step: position(fsIndex, fsTotal), instruction: trigger ? `ONBUILD ${shown(ins)}` : shown(ins), range: ins.range });
     const base = { vertex, stage: { index, name: stage.name }, index: j + 2, keyword: ins.kind, instruction: shown(ins), line: ins.range };
     const views: ActiveSnapshot[] = [];
+    const cleanups: (() => Promise<void>)[] = [];
     try {
       if (ins.kind === 'WORKDIR') {
         const dir = workdirPath(state, ins.path);
@@ -158,7 +162,13 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
       } else if (ins.kind === 'RUN') {
         const executor = env.executor;
         if (!executor) throw new EngineError(ErrorCodes.UNAVAILABLE, 'RUN needs the runc executor, which is not available on this machine (run as root with runc installed)');
-        const run = await prepareRun(ins, state, (m) => bindSource(env, index, m, views));
+        const run = await prepareRun(ins, state, (m) => bindSource(env, index, m, views), async (name, data) => {
+          const dir = await fs.mkdtemp(path.join(env.tmpDir, 'heredoc-'));
+          cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+          const file = path.join(dir, name);
+          await fs.writeFile(file, data, { mode: 0o755 });
+          return file;
+        });
         const secrets = await loadSecrets(env.secrets, run.mounts);
         env.summaries.push(
           await runFsStep(stageCtx, state, {
@@ -207,6 +217,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
       throw e;
     } finally {
       for (const v of views) await v.release();
+      for (const c of cleanups) await c().catch(() => undefined);
     }
     state.env = envAfter;
   };
