@@ -2,7 +2,7 @@
 // hardlinks only to files inside the destination. 'rootfs' mode applies whiteouts by deleting;
 // 'overlay' mode writes lowerdir form for the unpacked-layer cache (char 0/0, opaque xattr).
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, lchownSync, lutimesSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -16,6 +16,8 @@ import { PaxSniffer } from './pax-sniffer.ts';
 import { OPAQUE_HEX, setXattr } from './xattr.ts';
 
 const execFileP = promisify(execFile);
+
+const SMALL_FILE = 4 * 1024 * 1024;
 
 function unsafe(name: string, why: string): EngineError {
   return new EngineError('UNSAFE_ARCHIVE', `refusing archive entry "${name}": ${why}`);
@@ -81,6 +83,8 @@ class Applier {
   private created = new Set<string>();
   private pendingWhiteouts: string[] = [];
   private pendingCaps: [string, string][] = [];
+  /** Directories checked (real dirs, no symlinks) during this apply; saves an lstat per component. */
+  private knownDirs = new Set<string>();
 
   constructor(
     private dest: string,
@@ -98,10 +102,14 @@ class Applier {
     let cur = '';
     for (let i = 0; i < parts.length - 1; i++) {
       cur = cur ? `${cur}/${parts[i]}` : parts[i];
+      if (this.knownDirs.has(cur)) continue;
       const st = await lstatOrNull(this.abs(cur));
       if (!st) {
         await fs.mkdir(this.abs(cur), { mode: 0o755 });
         this.created.add(cur);
+        this.knownDirs.add(cur);
+      } else if (st.isDirectory()) {
+        this.knownDirs.add(cur);
       } else if (st.isSymbolicLink()) {
         throw unsafe(entryName, `"${cur}" is a symlink; writing through it could leave the destination`);
       } else if (!st.isDirectory()) {
@@ -110,10 +118,16 @@ class Applier {
     }
   }
 
+  private forget(rel: string): void {
+    this.knownDirs.delete(rel);
+    for (const d of this.knownDirs) if (d.startsWith(`${rel}/`)) this.knownDirs.delete(d);
+  }
+
   private async removeExisting(rel: string, keepDir: boolean): Promise<void> {
     const st = await lstatOrNull(this.abs(rel));
     if (!st) return;
     if (keepDir && st.isDirectory()) return;
+    if (st.isDirectory()) this.forget(rel);
     await fs.rm(this.abs(rel), { recursive: true, force: true });
   }
 
@@ -141,7 +155,10 @@ class Applier {
     if (base === WHITEOUT_OPAQUE) {
       this.result.opaqueDirs.push(dir);
       if (this.opts.mode === 'overlay') await setXattr(this.abs(dir), OPAQUE_XATTR, OPAQUE_HEX);
-      else await this.clearOpaque(dir);
+      else {
+        this.knownDirs.clear();
+        await this.clearOpaque(dir);
+      }
       body.resume();
       return;
     }
@@ -166,7 +183,14 @@ class Applier {
       case 'file':
       case 'contiguous-file':
         await this.removeExisting(rel, false);
-        await pipeline(body, createWriteStream(abs, { flags: 'wx', mode: 0o600 }));
+        if (header.size <= SMALL_FILE) {
+          // small files: collect and write synchronously (page cache; no thread-pool round trips)
+          const chunks: Buffer[] = [];
+          for await (const c of body) chunks.push(c as Buffer);
+          writeFileSync(abs, Buffer.concat(chunks), { flag: 'wx', mode: 0o600 });
+        } else {
+          await pipeline(body, createWriteStream(abs, { flags: 'wx', mode: 0o600 }));
+        }
         this.result.bytes += header.size;
         break;
       case 'symlink':
@@ -207,10 +231,10 @@ class Applier {
 
   private async meta(abs: string, h: Header): Promise<void> {
     const isLink = h.type === 'symlink';
-    if (this.opts.preserveOwner ?? true) await fs.lchown(abs, h.uid ?? 0, h.gid ?? 0);
-    if (!isLink) await fs.chmod(abs, h.mode & 0o7777);
+    if (this.opts.preserveOwner ?? true) lchownSync(abs, h.uid ?? 0, h.gid ?? 0);
+    if (!isLink) chmodSync(abs, h.mode & 0o7777); // after chown, which clears setuid/setgid
     const t = h.mtime ?? new Date(0);
-    await fs.lutimes(abs, t, t);
+    lutimesSync(abs, t, t);
   }
 
   async finish(): Promise<void> {
