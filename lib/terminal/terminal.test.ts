@@ -12,6 +12,9 @@ import { cgroupsAvailable } from './shell-cgroup.ts';
 import { createTerminalEndpoint, type TerminalEndpoint } from './ws-endpoint.ts';
 import { REPO_DIR } from './sandbox-args.ts';
 import { TestTerminalClient } from './testing/ws-test-client.ts';
+import { openEngine } from '../engine/daemon/engine.ts';
+import { LocalEngineApi } from '../engine/daemon/local-api.ts';
+import { startDaemon, type DaemonHandle } from '../engine/daemon/http-server.ts';
 
 const canSandbox = cgroupsAvailable() && fs.existsSync('/usr/bin/bwrap');
 if (!canSandbox) console.warn('terminal tests skipped: they need root, cgroups (memory, pids, cpu, freezer) and bubblewrap (apt-get install bubblewrap)');
@@ -22,6 +25,8 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
   let endpoint: TerminalEndpoint;
   let manager: SessionManager;
   let base: string;
+  let daemon: DaemonHandle | undefined;
+  let daemonSocket: string;
   const clients: TestTerminalClient[] = [];
   const ws = (user: string) => path.join(tmp, 'workspaces', user);
 
@@ -37,12 +42,16 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     fs.writeFileSync(path.join(ws('alice'), '.hidden-start'), 'x');
     fs.writeFileSync(path.join(ws('alice'), 'app.py'), 'print("hi")\n');
     fs.writeFileSync(path.join(ws('bob'), 'bob-secret.txt'), 'bob only\n');
+    daemonSocket = path.join(tmp, 'engine', 'lab.sock');
+    const engine = await openEngine({ root: path.join(tmp, 'engine'), withBuilder: false, ensureBaseImages: false });
+    daemon = await startDaemon(new LocalEngineApi(engine), daemonSocket);
     manager = new SessionManager({ flow: { highWater: 128 * 1024, lowWater: 16 * 1024 } });
     endpoint = createTerminalEndpoint({
       manager,
       authenticate: (req) => (req.headers['x-test-user'] as string | undefined) ?? null,
       shellFor: (user, session) => ({
         workspaceDir: ws(user),
+        daemonSocket: session === 'docker' ? daemonSocket : undefined,
         limits: session === 'bomb' ? { pids: 64, memoryBytes: 128 * 1024 * 1024 } : { diskBytes: session === 'disk' ? 8 * 1024 * 1024 : 64 * 1024 * 1024 },
       }),
       pingMs: 1000,
@@ -57,6 +66,7 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     await Promise.all(clients.map((c) => c.close()));
     await manager?.closeAll();
     endpoint?.close();
+    await daemon?.close();
     await new Promise((r) => server?.close(r));
     for (const s of manager?.list() ?? []) expect(s.shell.processes()).toEqual([]);
     for (const c of ['memory', 'pids', 'cpu', 'freezer']) {
@@ -81,6 +91,27 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     expect(out).toContain('.hidden-start');
     expect(out).toContain('app.py');
     expect(out).toContain('docker is /opt/lab-bin/docker');
+  });
+
+  it('docker inside is the lab CLI talking to the daemon through /run/lab.sock only', async () => {
+    const c = await connect('alice', 'docker');
+    const out = await c.run('docker images; echo "rc=$?"; ls -l /run/lab.sock | cut -c1', /rc=\d+[\s\S]*\n[s-]/, 30_000);
+    expect(out).toMatch(/REPOSITORY\s+TAG/);
+    expect(out).toContain('rc=0');
+    expect(out).toMatch(/rc=0\r\ns/);
+    await manager.kill('alice', 'docker');
+  }, 40_000);
+
+  it('answers application pings, reports bad messages and resizes the pty', async () => {
+    const c = await connect('alice', 'main');
+    const got: string[] = [];
+    c.ws.on('message', (d: Buffer, bin: boolean) => { if (!bin) got.push(d.toString()); });
+    c.ws.send(JSON.stringify({ type: 'ping' }));
+    c.ws.send('not json');
+    c.ws.send(JSON.stringify({ type: 'resize', cols: 101, rows: 33 }));
+    await c.until(() => got.length >= 2, 5000);
+    expect(got.map((g) => JSON.parse(g).type)).toEqual(['pong', 'error']);
+    expect(await c.run('stty size', /\d+ \d+\r\n/)).toContain('33 101');
   });
 
   it('has no network: a connect to a port the host listens on fails', async () => {
