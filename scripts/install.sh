@@ -15,6 +15,7 @@ fi
 
 apt_packages=(
   runc attr busybox-static bubblewrap   # the build engine: sandboxes, xattrs, offline base image
+  bzip2 xz-utils                        # ADD auto-extracts .tar.bz2 and .tar.xz archives
   buildah skopeo umoci podman           # reference builder and interop checks (tests)
   docker-registry                       # the CNCF distribution registry (registry conformance)
   postgresql redis-server               # scale-out database and queue (tests start them)

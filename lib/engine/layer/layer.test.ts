@@ -205,6 +205,31 @@ describe.skipIf(!canRun)('layers from a copy-based diff', () => {
     const names = (await readTar(await store.get(layer.digest))).map((e) => e.name);
     expect(names).toEqual(['.wh.gone', 'd/', 'd/.wh.base-only', 'd/.wh.top-only', 'd/fresh']);
   });
+  it('leaves out directories copied up with unchanged metadata, but keeps them as parents of a change', async () => {
+    const lower = path.join(tmp, 'cu-lower');
+    await write(lower, 'etc/passwd', 'root:x:0:0::/root:/bin/sh\n');
+    await write(lower, 'usr/lib/os-release', 'x');
+    await fs.mkdir(path.join(lower, 'var'), { recursive: true });
+    const upper = path.join(tmp, 'cu-upper');
+    // etc/: copied up for a mount stub that was removed again (same mode, owner, mtime to the ns)
+    // usr/ and usr/lib/: copied up as parents of a modified file
+    // var/: its mtime changed (something was created and removed inside)
+    for (const d of ['etc', 'usr', 'usr/lib', 'var']) await fs.mkdir(path.join(upper, d), { recursive: true });
+    await write(upper, 'usr/lib/os-release', 'changed');
+    for (const d of ['etc', 'usr', 'usr/lib']) {
+      const st = await fs.lstat(path.join(lower, d), { bigint: true });
+      await fs.chmod(path.join(upper, d), Number(st.mode & 0o7777n));
+      execFileSync('touch', ['-h', '-d', `@${st.mtimeNs / 1_000_000_000n}.${String(st.mtimeNs % 1_000_000_000n).padStart(9, '0')}`, path.join(upper, d)]);
+    }
+    execFileSync('touch', ['-d', '@1000000000', path.join(upper, 'var')]);
+    const set = await upperdirChanges(upper, [{ dir: lower }]);
+    expect(set.changes).toEqual([
+      { kind: 'modify', path: 'usr' },
+      { kind: 'modify', path: 'usr/lib' },
+      { kind: 'modify', path: 'usr/lib/os-release' },
+      { kind: 'modify', path: 'var' },
+    ]);
+  });
 });
 
 describe.skipIf(!canRun)('applying hostile archives', () => {

@@ -1,7 +1,7 @@
 // Changes of an OverlayFS step, read from its upperdir: copied-up/new entries, whiteout
 // devices (deletions) and opaque directories, which we expand into explicit whiteouts of the
 // children still visible in the lower layers (BuildKit's overlay differ does the same).
-import { lstatSync } from 'node:fs';
+import { lstatSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CAPABILITY_XATTR, OPAQUE_XATTR, type Change } from './layer.ts';
@@ -74,17 +74,27 @@ export async function lowerChildren(lowers: LowerDir[], rel: string): Promise<Se
   return visible;
 }
 
-function existsInLowers(lowers: LowerDir[], rel: string): boolean {
+/** The top-most lower entry at `rel` (undefined when absent or whited out). */
+function lowerStat(lowers: LowerDir[], rel: string): BigIntStats | undefined {
   for (const lower of lowers) {
     let st;
     try {
-      st = lstatSync(path.join(lower.dir, rel));
+      st = lstatSync(path.join(lower.dir, rel), { bigint: true });
     } catch {
       continue; // ENOENT, or ENOTDIR: a file in this layer where the path needs a directory
     }
-    return !isWhiteoutStat(st);
+    return isWhiteoutStat(st) ? undefined : st;
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * A directory OverlayFS copied up only to hold something below it (a runc mount stub that was
+ * removed again, or a modified child) but whose own metadata is untouched: not a change by itself.
+ */
+function sameDirectory(upper: BigIntStats, lower: BigIntStats | undefined): boolean {
+  return !!lower && upper.isDirectory() && lower.isDirectory() && upper.mode === lower.mode &&
+    upper.uid === lower.uid && upper.gid === lower.gid && upper.mtimeNs === lower.mtimeNs;
 }
 
 /** Lists what a step changed, from its upperdir and the lowerdirs it was mounted on (top first). */
@@ -93,6 +103,7 @@ export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promis
   const changes: Change[] = [];
   const capabilities = new Map<string, string>();
   const opaqueDirs: string[] = [];
+  const unchangedDirs = new Set<number>(); // indexes into changes
   for await (const { rel, st } of walkTree(upper)) {
     if (isWhiteoutStat(st)) {
       changes.push({ kind: 'delete', path: rel });
@@ -101,8 +112,11 @@ export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promis
     const attrs = xattrs.get(rel);
     const cap = attrs?.get(CAPABILITY_XATTR);
     if (cap) capabilities.set(rel, cap);
-    changes.push({ kind: existsInLowers(lowers, rel) ? 'modify' : 'add', path: rel });
-    if (st.isDirectory() && attrs?.get(OPAQUE_XATTR) === OPAQUE_HEX) {
+    const lower = lowerStat(lowers, rel);
+    const opaque = st.isDirectory() && attrs?.get(OPAQUE_XATTR) === OPAQUE_HEX;
+    if (!opaque && sameDirectory(st, lower)) unchangedDirs.add(changes.length);
+    changes.push({ kind: lower ? 'modify' : 'add', path: rel });
+    if (opaque) {
       opaqueDirs.push(rel);
       const inUpper = new Set(await fs.readdir(path.join(upper, rel)));
       for (const name of sortNames([...(await lowerChildren(lowers, rel))])) {
@@ -110,5 +124,22 @@ export async function upperdirChanges(upper: string, lowers: LowerDir[]): Promis
       }
     }
   }
-  return { root: upper, changes, capabilities, opaqueDirs };
+  return { root: upper, changes: dropBareDirectories(changes, unchangedDirs), capabilities, opaqueDirs };
+}
+
+/**
+ * Keeps an unchanged directory only as the parent of a change below it (tar readers expect the
+ * parent entry, as containerd's and BuildKit's differs write it). Changes come parents first and
+ * sorted, so a directory's descendants directly follow it: walking backwards, the next kept entry
+ * tells whether anything below the directory survived.
+ */
+function dropBareDirectories(changes: Change[], unchanged: Set<number>): Change[] {
+  if (unchanged.size === 0) return changes;
+  const kept: Change[] = [];
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const next = kept[kept.length - 1];
+    if (unchanged.has(i) && !(next && next.path.startsWith(changes[i].path + '/'))) continue;
+    kept.push(changes[i]);
+  }
+  return kept.reverse();
 }
