@@ -2,6 +2,7 @@
 // which every image verb calls: the daemon when its socket answers, else the state directory
 // opened in this process (LocalEngineApi). `lab build` streams the context tar like
 // `docker build` streams it to dockerd, and reads NDJSON progress events back.
+import path from 'node:path';
 import http from 'node:http';
 import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
@@ -116,7 +117,9 @@ export class DaemonClient implements EngineApi {
     if ('tar' in context) body = context.tar;
     else {
       const { openContext } = await import('../engine/build-context/index.ts');
-      body = (await openContext(context.dir)).tar();
+      // A Dockerfile inside the context may bring its own <Dockerfile>.dockerignore (which wins).
+      const dockerfile = opts.dockerfilePath ? path.join(context.dir, opts.dockerfilePath) : undefined;
+      body = (await openContext(context.dir, { dockerfile })).tar();
     }
     const res = await this.request({ method: 'POST', path: `/build?${q}`, body, headers, signal });
     let done: Extract<BuildEvent, { type: 'build.done' | 'build.error' }> | undefined;
