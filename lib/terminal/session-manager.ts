@@ -38,6 +38,8 @@ export class TerminalSession {
   private readonly screen: InstanceType<typeof Terminal>;
   private readonly serializer: InstanceType<typeof SerializeAddon>;
   private screenBacklog = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private paused = false;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -60,7 +62,7 @@ export class TerminalSession {
   /** Send the restored screen, then live output. Resolves once the client is attached. */
   async attach(client: TerminalClient): Promise<Attached> {
     // wait until the screen has parsed everything received, then serialize and join synchronously
-    while (this.screenBacklog > 0) await new Promise<void>((r) => this.screen.write('', r));
+    while (this.screenBacklog > 0 || this.pendingBytes > 0) await new Promise<void>((r) => setImmediate(() => this.screen.write('', r)));
     const entry: Attached = { client, unacked: 0 };
     client.sendMessage({ type: 'hello', sessionId: this.sessionId, pid: this.shell.pid, cols: this.cols, rows: this.rows, screen: this.serializer.serialize() });
     if (this.exit) client.sendMessage({ type: 'exit', code: this.exit.code, signal: this.exit.signal, reason: this.exit.reason });
@@ -99,7 +101,7 @@ export class TerminalSession {
 
   /** Serialized screen as a reattaching client would see it. */
   async snapshot(): Promise<string> {
-    while (this.screenBacklog > 0) await new Promise<void>((r) => this.screen.write('', r));
+    while (this.screenBacklog > 0 || this.pendingBytes > 0) await new Promise<void>((r) => setImmediate(() => this.screen.write('', r)));
     return this.serializer.serialize();
   }
 
@@ -108,22 +110,34 @@ export class TerminalSession {
     this.screen.dispose();
   }
 
+  // Chunks read in one event-loop turn go out as one frame (fewer frames, fewer acks, fewer
+  // screen writes); they count against the watermarks from the moment they arrive.
   private onOutput(chunk: Buffer): void {
-    this.screenBacklog += chunk.length;
-    this.screen.write(chunk, () => {
-      this.screenBacklog -= chunk.length;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pending.length === 1) setImmediate(() => this.flushOutput());
+    this.updateFlow();
+  }
+
+  private flushOutput(): void {
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.screenBacklog += data.length;
+    this.screen.write(data, () => {
+      this.screenBacklog -= data.length;
       this.updateFlow();
     });
     for (const a of this.clients) {
-      a.unacked += chunk.length;
-      a.client.sendOutput(chunk);
+      a.unacked += data.length;
+      a.client.sendOutput(data);
     }
     this.updateFlow();
   }
 
   // Pause above the high mark (any client or the screen's parser), resume when all are below low.
   private updateFlow(): void {
-    let worst = this.screenBacklog;
+    let worst = this.screenBacklog + this.pendingBytes;
     for (const a of this.clients) worst = Math.max(worst, a.unacked, a.client.bufferedAmount());
     this.peakBufferedBytes = Math.max(this.peakBufferedBytes, worst);
     if (!this.paused && worst >= this.flow.highWater) {

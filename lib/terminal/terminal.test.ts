@@ -114,6 +114,27 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     expect(await c.run('stty size', /\d+ \d+\r\n/)).toContain('33 101');
   });
 
+  it('drops a client that stops answering pings; the shell keeps running', async () => {
+    const c = await connect('alice', 'main');
+    const session = manager.get('alice', 'main')!;
+    const before = session.clients.size;
+    (c.ws as unknown as { _socket: net.Socket })._socket.pause(); // no more pongs
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(session.clients.size).toBe(before - 1);
+    expect(session.exit).toBeUndefined();
+    c.ws.terminate();
+  });
+
+  it('`exit` ends the shell with an exit message; the next connect starts a fresh one', async () => {
+    const c = await connect('alice', 'short');
+    c.send('exit 3\r');
+    await c.until(() => c.exit !== undefined, 10_000, 'exit message');
+    expect(c.exit).toMatchObject({ type: 'exit', code: 3, reason: 'exit' });
+    const again = await connect('alice', 'short');
+    expect(again.hello?.pid).not.toBe(c.hello?.pid);
+    expect(await again.run('echo fresh-$((5+5))', /fresh-10/)).toContain('fresh-10');
+  });
+
   it('has no network: a connect to a port the host listens on fails', async () => {
     let connections = 0;
     const listener = net.createServer((s) => { connections++; s.destroy(); });
