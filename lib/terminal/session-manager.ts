@@ -177,6 +177,11 @@ export class SessionManager {
     const proc = SandboxedShell.start(shell);
     const s = new TerminalSession(userId, sessionId, proc, this.flow, this.idleMs, shell.cols ?? 80, shell.rows ?? 24, this.scrollback);
     this.sessions.set(key(userId, sessionId), s);
+    void proc.exited.then(() => {
+      // ended sessions leave the map (their screen is freed); reconnecting starts a new shell
+      if (this.sessions.get(key(userId, sessionId)) === s) this.sessions.delete(key(userId, sessionId));
+      setImmediate(() => s.dispose());
+    });
     return s;
   }
 
@@ -196,8 +201,6 @@ export class SessionManager {
     const s = this.get(userId, sessionId);
     if (!s) return;
     await s.shell.kill('killed');
-    s.dispose();
-    this.sessions.delete(key(userId, sessionId));
   }
 
   list(): TerminalSession[] {

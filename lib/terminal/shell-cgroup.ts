@@ -102,3 +102,33 @@ function write(dir: string, file: string, value: string | number, optional = fal
     if (!optional) throw new EngineError('UNAVAILABLE', `cannot set ${file} on the terminal's cgroup: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/** At server start: kill and remove shell cgroups whose server process (pid in the name) is gone. */
+export async function sweepShellCgroups(): Promise<number> {
+  if (!cgroupsAvailable()) return 0;
+  const v2 = fs.existsSync(path.join(ROOT, 'cgroup.controllers'));
+  const parent = v2 ? path.join(ROOT, 'lab-terminal') : path.join(ROOT, 'pids', 'lab-terminal');
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const owner = Number(/^t(\d+)-/.exec(name)?.[1]);
+    if (!owner || pidAlive(owner)) continue;
+    await new ShellCgroup(name).destroy();
+    removed++;
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionManager } from './session-manager.ts';
-import { cgroupsAvailable } from './shell-cgroup.ts';
+import { cgroupsAvailable, ShellCgroup, sweepShellCgroups } from './shell-cgroup.ts';
 import { createTerminalEndpoint, type TerminalEndpoint } from './ws-endpoint.ts';
 import { REPO_DIR } from './sandbox-args.ts';
 import { TestTerminalClient } from './testing/ws-test-client.ts';
@@ -68,7 +68,7 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     endpoint?.close();
     await daemon?.close();
     await new Promise((r) => server?.close(r));
-    for (const s of manager?.list() ?? []) expect(s.shell.processes()).toEqual([]);
+    expect(manager?.list()).toEqual([]);
     for (const c of ['memory', 'pids', 'cpu', 'freezer']) {
       const dir = `/sys/fs/cgroup/${c}/lab-terminal`;
       if (fs.existsSync(dir)) expect(fs.readdirSync(dir).filter((d) => d.startsWith(`t${process.pid}-`))).toEqual([]);
@@ -254,6 +254,17 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
     await expect(TestTerminalClient.connect(`${base}/terminal?session=keep`, {})).rejects.toThrow('HTTP 401');
   });
 
+  it('sweeps cgroups left by a dead server, not those of a live one', async () => {
+    const dead = new ShellCgroup('t999999999-deadbeef');
+    dead.create({ memoryBytes: 64 << 20, pids: 8, cpus: 1, diskBytes: 0, fileSizeBytes: 1 << 20, tmpBytes: 1 << 20 });
+    const live = manager.create('alice', 'sweep', { workspaceDir: ws('alice') });
+    for (let i = 0; i < 100 && live.shell.processes().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await sweepShellCgroups()).toBeGreaterThanOrEqual(1);
+    for (const d of dead.dirs) expect(fs.existsSync(d)).toBe(false);
+    expect(live.shell.processes().length).toBeGreaterThan(0);
+    await manager.kill('alice', 'sweep');
+  });
+
   it('idle timeout ends the shell and keeps the workspace', async () => {
     const idle = new SessionManager({ idleMs: 1500 });
     try {
@@ -264,6 +275,8 @@ describe.skipIf(!canSandbox)('sandboxed terminal over WebSocket', () => {
       expect(s.shell.processes()).toEqual([]);
       expect(fs.readFileSync(path.join(ws('alice'), 'idle.txt'), 'utf8')).toBe('idle\n');
       expect(fs.existsSync(path.join(ws('alice'), 'app.py'))).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(idle.list()).toEqual([]); // ended sessions leave the manager
     } finally {
       await idle.closeAll();
     }

@@ -27,13 +27,16 @@
  *   idle    — no input for `idleMs`: the shell and everything in its cgroup is killed, the
  *             session ends (`exit` reason 'idle'); the workspace stays on disk.
  *   kill    — explicit end (or manager.closeAll()); cgroup emptied and removed.
+ *   ended   — however it ended, attached clients get `exit`, the session leaves the manager and
+ *             its screen is freed; the next connect with the same id starts a new shell.
+ *   sweep   — at server start, sweepShellCgroups() kills and removes cgroups of a crashed server.
  *
  * Wire protocol (one WebSocket per attached client)
  *   server → client
  *     binary frame                       raw pty output bytes (UTF-8 terminal stream)
  *     {"type":"hello","sessionId","pid","cols","rows","screen"}   first message; `screen` is
  *                                        the serialized screen to write into a fresh xterm
- *     {"type":"exit","code","signal","reason"}   the shell ended ('exit'|'idle'|'killed'|'disk')
+ *     {"type":"exit","code","signal","reason"}   the shell ended ('exit'|'idle'|'killed')
  *     {"type":"error","code","message"}  a refused or malformed request
  *     {"type":"pong"}                    answer to an application ping
  *     + WebSocket ping frames every `pingMs`; a client silent for two intervals is dropped.
@@ -85,7 +88,7 @@ export interface ShellOptions {
   env?: Record<string, string>;
 }
 
-export type ExitReason = 'exit' | 'idle' | 'killed' | 'disk';
+export type ExitReason = 'exit' | 'idle' | 'killed';
 
 export interface ShellExit {
   code: number;
