@@ -23,7 +23,7 @@ describe.skipIf(!!skip)('RuncExecutor.run', () => {
     expect(r.error).toBeUndefined();
     expect(r.stdout).toEqual(['hello', 'a', 'b']);
     expect(r.stderr).toEqual(['oops', 'x']);
-    expect(r.result?.containerId).toMatch(/^lab-[0-9a-f]{20}$/);
+    expect(r.result?.containerId).toMatch(new RegExp(`^lab-${process.pid}-[0-9a-f]{16}$`)); // owner pid: see sweep.ts
   });
 
   it('passes args verbatim (exec form, no shell word splitting)', async () => {
