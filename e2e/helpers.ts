@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import fs from 'node:fs';
+import { STEP_SLUGS } from '../lib/content/types.ts';
 
 export const SHOTS = 'test-results/screenshots';
 fs.mkdirSync(SHOTS, { recursive: true });
@@ -33,13 +34,4 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
 }
 
-export const STEPS = [
-  'build-context',
-  'parsing-the-dockerfile',
-  'building-layers',
-  'build-cache',
-  'union-filesystem',
-  'multi-stage-builds',
-  'registries',
-  'image-security',
-];
+export const STEPS = STEP_SLUGS;

@@ -3,6 +3,7 @@
 import type { InstructionNode, ParseResult } from '../dockerfile/index.ts';
 import { ShellLexer } from '../dockerfile/index.ts';
 import type { SourceRange } from '../errors.ts';
+import { levenshtein } from '../dockerfile/suggest.ts';
 
 export type FromLine = {
   node: InstructionNode;
@@ -120,26 +121,13 @@ export function metaArgEnv(view: DockerfileView): { env: Map<string, string>; de
   return { env, declared };
 }
 
-/** Edit distance where swapping two neighbours counts as one edit ("PAHT" -> "PATH"). */
-export function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** The closest candidate, if it is close enough to be a likely typo. */
 export function suggest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
     if (c === name) continue;
-    const d = distance(name.toLowerCase(), c.toLowerCase());
+    const d = levenshtein(name.toLowerCase(), c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;

@@ -163,6 +163,20 @@ describe.skipIf(!!skip)('RUN --mount types', () => {
   });
 });
 
+/** A bundle for a `sleep` container in the executor's containers dir, as a crashed run leaves it. */
+function plantBundle(h: Harness, id: string): string {
+  const bundle = path.join(h.executor.containersDir, id);
+  fs.mkdirSync(bundle, { recursive: true });
+  execFileSync('runc', ['spec'], { cwd: bundle });
+  const cfg = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8'));
+  cfg.process.terminal = false;
+  cfg.process.args = ['sleep', '1000'];
+  cfg.root = { path: h.rootfs, readonly: true };
+  cfg.mounts = cfg.mounts.filter((m: { destination: string }) => ['/proc', '/dev'].includes(m.destination));
+  fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(cfg));
+  return bundle;
+}
+
 describe.skipIf(!!skip)('sweep', () => {
   let h: Harness;
   beforeAll(() => {
@@ -173,15 +187,7 @@ describe.skipIf(!!skip)('sweep', () => {
   it('deletes leftover lab containers, bundles and their mounts', async () => {
     // a crashed daemon's leftovers: a running container and a bundle with a mounted tmpfs
     const id = 'lab-leftover0000000000';
-    const bundle = path.join(h.executor.containersDir, id);
-    fs.mkdirSync(bundle, { recursive: true });
-    execFileSync('runc', ['spec'], { cwd: bundle });
-    const cfg = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8'));
-    cfg.process.terminal = false;
-    cfg.process.args = ['sleep', '1000'];
-    cfg.root = { path: h.rootfs, readonly: true };
-    cfg.mounts = cfg.mounts.filter((m: { destination: string }) => ['/proc', '/dev'].includes(m.destination));
-    fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(cfg));
+    const bundle = plantBundle(h, id);
     fs.mkdirSync(path.join(bundle, 'secrets'));
     execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', path.join(bundle, 'secrets')]);
     execFileSync('runc', ['--root', h.executor.stateRoot, 'run', '-d', '--bundle', bundle, id], { stdio: 'ignore' });
@@ -198,15 +204,7 @@ describe.skipIf(!!skip)('sweep', () => {
   it('keeps the containers of another live process on the same state root, sweeps them once it is gone', async () => {
     const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
     const id = `lab-${owner.pid}-livecontainer`;
-    const bundle = path.join(h.executor.containersDir, id);
-    fs.mkdirSync(bundle, { recursive: true });
-    execFileSync('runc', ['spec'], { cwd: bundle });
-    const cfg = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8'));
-    cfg.process.terminal = false;
-    cfg.process.args = ['sleep', '1000'];
-    cfg.root = { path: h.rootfs, readonly: true };
-    cfg.mounts = cfg.mounts.filter((m: { destination: string }) => ['/proc', '/dev'].includes(m.destination));
-    fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(cfg));
+    const bundle = plantBundle(h, id);
     execFileSync('runc', ['--root', h.executor.stateRoot, 'run', '-d', '--bundle', bundle, id], { stdio: 'ignore' });
     try {
       const first = await h.executor.sweep();
