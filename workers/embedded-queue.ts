@@ -11,7 +11,7 @@ import {
   type BuildQueue, type JobEntry, type JobEvent, type JobFailure, type JobHandler, type JobInput,
   type JobStatus, type SubscribeOptions, type WorkerHandle, type WorkerOptions,
 } from './queue.ts';
-import { cancelledFailure, failureOf, normalizeJob, workerLostFailure, workerName } from './job-common.ts';
+import { cancelledFailure, failureOf, normalizeJob, workerLostFailure, workerName, retrySettings } from './job-common.ts';
 
 interface JobRecord {
   status: JobStatus;
@@ -122,13 +122,7 @@ export class EmbeddedQueue implements BuildQueue {
   }
 
   async retry(id: string): Promise<string> {
-    const st = await this.status(id);
-    if (!st) throw new EngineError('NOT_FOUND', `no build job ${id}`);
-    if (st.state !== 'failed' || !st.error?.retryable) {
-      throw new EngineError('FAILED_PRECONDITION', `build job ${id} is ${st.state}${st.error ? ` (${st.error.code})` : ''}: only a job that failed retryably can be retried`);
-    }
-    const { id: _old, ...job } = st.job;
-    return this.enqueue(job);
+    return this.enqueue(retrySettings(id, await this.status(id)));
   }
 
   async startWorker(handler: JobHandler, opts: WorkerOptions = {}): Promise<WorkerHandle> {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { EngineError } from '../lib/engine/errors.ts';
-import type { BuildJob, JobFailure, JobInput } from './queue.ts';
+import type { BuildJob, JobFailure, JobInput, JobStatus } from './queue.ts';
 
 const jobSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'job ids are letters, digits, _ . - (max 128)'),
@@ -65,4 +65,17 @@ export function workerLostFailure(detail: string): JobFailure {
 
 export function workerName(): string {
   return `${os.hostname()}:${process.pid}`;
+}
+
+/**
+ * The job settings for a retry of `st` (a new job with the same settings), or an error when the
+ * job is unknown or did not fail retryably. Both queues enqueue what this returns.
+ */
+export function retrySettings(id: string, st: JobStatus | undefined): Omit<BuildJob, 'id'> {
+  if (!st) throw new EngineError('NOT_FOUND', `no build job ${id}`);
+  if (st.state !== 'failed' || !st.error?.retryable) {
+    throw new EngineError('FAILED_PRECONDITION', `build job ${id} is ${st.state}${st.error ? ` (${st.error.code})` : ''}: only a job that failed retryably can be retried`);
+  }
+  const { id: _old, ...job } = st.job;
+  return job;
 }

@@ -17,7 +17,7 @@ import type {
   BuildJob, BuildQueue, JobEntry, JobEvent, JobFailure, JobHandler, JobInput, JobMarker, JobResult,
   JobStatus, SubscribeOptions, WorkerHandle, WorkerOptions,
 } from './queue.ts';
-import { cancelledFailure, failureOf, normalizeJob, workerLostFailure, workerName } from './job-common.ts';
+import { cancelledFailure, failureOf, normalizeJob, workerLostFailure, workerName, retrySettings } from './job-common.ts';
 
 export interface RedisQueueOptions {
   /** redis://host:port/db */
@@ -152,13 +152,7 @@ export class RedisQueue implements BuildQueue {
   }
 
   async retry(id: string): Promise<string> {
-    const st = await this.status(id);
-    if (!st) throw new EngineError('NOT_FOUND', `no build job ${id}`);
-    if (st.state !== 'failed' || !st.error?.retryable) {
-      throw new EngineError('FAILED_PRECONDITION', `build job ${id} is ${st.state}${st.error ? ` (${st.error.code})` : ''}: only a job that failed retryably can be retried`);
-    }
-    const { id: _old, ...job } = st.job;
-    return this.enqueue(job);
+    return this.enqueue(retrySettings(id, await this.status(id)));
   }
 
   async startWorker(handler: JobHandler, wopts: WorkerOptions = {}): Promise<WorkerHandle> {
