@@ -2,6 +2,7 @@
 // schemas.ts before they reach these functions.
 import type { Db } from '../db.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
+import { freeUsername } from '../site/registry-username.ts';
 
 export type Role = 'student' | 'instructor';
 
@@ -27,13 +28,20 @@ export async function createUser(db: Db, email: string, password: string, role?:
   const e = normalizeEmail(email);
   const r: Role = role ?? (instructorEmails().has(e) ? 'instructor' : 'student');
   const passwordHash = await hashPassword(password);
-  try {
-    return await db.user.create({ data: { email: e, passwordHash, role: r } });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') {
-      throw new AuthError('EMAIL_TAKEN', 'An account with this email already exists. Sign in instead.');
+  // The registry username (registry-username.ts) is derived here; a clash with a concurrent
+  // sign-up for the same username is retried, a clash on the email is reported.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const username = await freeUsername(db, e);
+      return await db.user.create({ data: { email: e, username, passwordHash, role: r } });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') {
+        const exists = await db.user.findUnique({ where: { email: e }, select: { id: true } });
+        if (exists) throw new AuthError('EMAIL_TAKEN', 'An account with this email already exists. Sign in instead.');
+        if (attempt < 3) continue;
+      }
+      throw err;
     }
-    throw err;
   }
 }
 
