@@ -11,4 +11,6 @@ export function proxy(req: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+// /v2/ (the registry) is left out: a proxy makes Next buffer request bodies and cut them at
+// 10 MB, and image layers are bigger; the registry checks its own paths.
+export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico|v2/).*)'] };

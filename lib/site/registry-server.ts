@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { OciLayoutStore } from '../engine/content-store/oci-layout-store.ts';
-import { resolveLabRoot } from '../engine/daemon/socket-path.ts';
+import { DEFAULT_LAB_ROOT } from '../engine/daemon/socket-path.ts';
 import { startRegistryServer, type RunningRegistry } from '../engine/registry/serve.ts';
 import { db } from '../db.ts';
 import { PrismaAuthenticator } from './registry-auth.ts';
@@ -44,7 +44,7 @@ const cache = globalThis as unknown as { __labRegistry?: Promise<RunningRegistry
 /** The loopback registry of this process, started on first use. */
 export function registryBackend(env: Env = process.env): Promise<RunningRegistry> {
   cache.__labRegistry ??= (async () => {
-    const labRoot = resolveLabRoot(env);
+    const labRoot = path.resolve(/*turbopackIgnore: true*/ env.LAB_ROOT || DEFAULT_LAB_ROOT);
     const origin = env.LAB_PUBLIC_ORIGIN?.replace(/\/+$/, '');
     return startRegistryServer({
       listen: '127.0.0.1:0',
