@@ -2,6 +2,8 @@
 // /settings/tokens, pushes a tiny image under their username with the engine's client,
 // cannot push elsewhere, pulls it back unchanged, and a revoked token stops working.
 import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { localStores, makeImage } from '../lib/engine/registry/testing.ts';
@@ -9,6 +11,16 @@ import { pullReference, pushReference } from '../lib/engine/registry/client/tran
 import { shot, signUp, uniqueEmail } from './helpers.ts';
 
 const noConfig = path.join(os.tmpdir(), 'lab-e2e-no-credentials.json');
+
+// `lab login SERVER -u USER --password-stdin` with its own credentials file.
+function labLogin(server: string, username: string, secret: string, config: string) {
+  return spawnSync(process.execPath, ['bin/lab.mjs', 'login', server, '-u', username, '--password-stdin'], {
+    input: secret + '\n',
+    env: { ...process.env, LAB_CONFIG: config },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
 
 test('a personal access token pushes and pulls an image on the site origin', async ({ page, baseURL }) => {
   const origin = baseURL!;
@@ -39,8 +51,17 @@ test('a personal access token pushes and pulls an image on the site origin', asy
     const built = await makeImage(local.images, [{ 'hello.txt': 'hello from the lab\n' }, { 'etc/motd': 'two layers\n' }], name);
     await expect(pushReference(name, { images: local.images, configFile: noConfig })).rejects.toThrow();
 
+    // `lab login` with the token stores it like `docker login`; the push then uses the saved file.
+    const config = path.join(local.root, 'config.json');
+    const bad = labLogin(host, username, token.slice(0, -2) + 'xx', config);
+    expect(bad.status, bad.stderr).toBe(1);
+    expect(bad.stderr).toContain('incorrect username or password');
+    const login = labLogin(host, username, token, config);
+    expect(login.status, login.stderr).toBe(0);
+    expect(login.stdout).toContain('Login Succeeded');
+    expect(fs.statSync(config).mode & 0o777).toBe(0o600);
     const credentials = { username, password: token };
-    const pushed = await pushReference(name, { images: local.images, credentials });
+    const pushed = await pushReference(name, { images: local.images, configFile: config });
     expect(pushed.digest).toBe(built.target.digest);
     expect(pushed.blobs.filter((b) => b.status === 'pushed')).toHaveLength(3); // 2 layers + config
 
