@@ -13,12 +13,15 @@ import { randomBytes } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { OciLayoutStore } from '../engine/content-store/oci-layout-store.ts';
-import { DEFAULT_LAB_ROOT } from '../engine/daemon/socket-path.ts';
 import { startRegistryServer, type RunningRegistry } from '../engine/registry/serve.ts';
-import { db } from '../db.ts';
+import { db, type Db } from '../db.ts';
 import { PrismaAuthenticator } from './registry-auth.ts';
 
 type Env = Record<string, string | undefined>;
+
+// Same default as the engine (lib/engine/daemon/socket-path.ts), not imported: its dynamic
+// path.resolve would make Next trace the whole project.
+const DEFAULT_LAB_ROOT = './data/engine';
 
 /** The token signing secret: LAB_REGISTRY_SECRET, or 32 random bytes kept in $LAB_DATA_DIR/registry-secret. */
 export function registrySecret(env: Env = process.env): Buffer {
@@ -26,7 +29,7 @@ export function registrySecret(env: Env = process.env): Buffer {
     if (env.LAB_REGISTRY_SECRET.length < 32) throw new Error('LAB_REGISTRY_SECRET must be at least 32 characters.');
     return Buffer.from(env.LAB_REGISTRY_SECRET, 'utf8');
   }
-  const dir = path.resolve(env.LAB_DATA_DIR || 'data');
+  const dir = path.resolve(/*turbopackIgnore: true*/ env.LAB_DATA_DIR || 'data');
   const file = path.join(dir, 'registry-secret');
   fs.mkdirSync(dir, { recursive: true });
   try {
@@ -41,8 +44,8 @@ export function registrySecret(env: Env = process.env): Buffer {
 
 const cache = globalThis as unknown as { __labRegistry?: Promise<RunningRegistry> };
 
-/** The loopback registry of this process, started on first use. */
-export function registryBackend(env: Env = process.env): Promise<RunningRegistry> {
+/** The loopback registry of this process, started on first use (later calls get the same one). */
+export function registryBackend(env: Env = process.env, database: Db = db()): Promise<RunningRegistry> {
   cache.__labRegistry ??= (async () => {
     const labRoot = path.resolve(/*turbopackIgnore: true*/ env.LAB_ROOT || DEFAULT_LAB_ROOT);
     const origin = env.LAB_PUBLIC_ORIGIN?.replace(/\/+$/, '');
@@ -51,7 +54,7 @@ export function registryBackend(env: Env = process.env): Promise<RunningRegistry
       root: path.join(labRoot, 'registry'),
       content: new OciLayoutStore(path.join(labRoot, 'store')),
       auth: {
-        authenticator: new PrismaAuthenticator(db()),
+        authenticator: new PrismaAuthenticator(database),
         secret: registrySecret(env),
         realm: origin ? `${origin}/v2/token` : undefined,
       },
