@@ -49,6 +49,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { LAB_DATA_DIR: dataDir, DATABASE_URL: '', NEXT_TELEMETRY_DISABLED: '1', LAB_INSTRUCTOR_EMAILS: 'teacher@example.com' },
+    env: { LAB_DATA_DIR: dataDir, LAB_ROOT: path.join(dataDir, 'engine'), DATABASE_URL: '', NEXT_TELEMETRY_DISABLED: '1', LAB_INSTRUCTOR_EMAILS: 'teacher@example.com' },
   },
 });

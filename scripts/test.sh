@@ -15,6 +15,9 @@ else
 fi
 
 status=0
+echo "==> typecheck (tsc, whole project: engine, CLI, workers, site)"
+npx tsc --noEmit -p . || status=1
+
 echo "==> unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
 
