@@ -116,14 +116,21 @@ describe.skipIf(!!runcMissing)('solver with RUN on busybox', () => {
   });
 
   it('renders the classic builder output', async () => {
-    const ctx = await eng.context({ 'f': 'x', Dockerfile: 'FROM busybox\nCOPY f /f\nENV A=1\nRUN echo classic\n' });
+    const ctx = await eng.context({ 'f': 'x', Dockerfile: 'FROM busybox\nCOPY f /f\nENV A=1\nRUN echo classic\nLABEL x=y\nCMD ["sh"]\n' });
     await eng.build(ctx, { tags: ['classic:v1'] });
-    const { events } = await eng.build(ctx, { tags: ['classic:v1'] });
+    const { events, result } = await eng.build(ctx, { tags: ['classic:v1'] });
     let out = '';
     const r = new ClassicRenderer((t) => (out += t));
     events.forEach((e) => r.write(e));
-    expect(out).toMatch(/^Sending build context to Docker daemon {2}\d+(\.\d+)?[kM]?B\nStep 1\/4 : FROM busybox\n ---> [0-9a-f]{12}\nStep 2\/4 : COPY f \/f\n ---> Using cache\n ---> [0-9a-f]{12}\nStep 3\/4 : ENV A=1\n/);
-    expect(out).toMatch(/Step 4\/4 : RUN echo classic\n ---> Using cache\n ---> [0-9a-f]{12}\nSuccessfully built [0-9a-f]{12}\nSuccessfully tagged classic:v1\n$/);
+    expect(out).toMatch(/^Sending build context to Docker daemon {2}\d+(\.\d+)?[kM]?B\nStep 1\/6 : FROM busybox\n ---> [0-9a-f]{12}\nStep 2\/6 : COPY f \/f\n ---> Using cache\n ---> [0-9a-f]{12}\nStep 3\/6 : ENV A=1\n/);
+    expect(out).toMatch(/Step 4\/6 : RUN echo classic\n ---> Using cache\n ---> [0-9a-f]{12}\n/);
+    // like the legacy builder: every step ends in its own image id, the last one is the image's
+    const ids = [...out.matchAll(/^ ---> ([0-9a-f]{12})$/gm)].map((m) => m[1]);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+    const built = result.imageId.replace(/^sha256:/, '').slice(0, 12);
+    expect(ids.at(-1)).toBe(built);
+    expect(out).toMatch(new RegExp(`Step 6/6 : CMD \\["sh"\\]\\n ---> Running in [0-9a-f]{12}\\nRemoving intermediate container [0-9a-f]{12}\\n ---> ${built}\\nSuccessfully built ${built}\\nSuccessfully tagged classic:v1\\n$`));
   });
 });
 

@@ -8,8 +8,18 @@ export const CONTEXT_STATUS_ID = 'context';
 export class ClassicRenderer implements Renderer {
   private readonly steps = new Map<VertexId, { instruction: string; container?: string }>();
   private buildId = '';
+  /** The last step's " ---> ID" waits for build.done: as in the legacy builder it is the image id. */
+  private finalPending = false;
 
   constructor(private readonly out: (text: string) => void) {}
+
+  private stepIndex = new Map<VertexId, { index: number; total: number }>();
+
+  private result(vertex: VertexId, resultId: string | undefined): void {
+    const pos = this.stepIndex.get(vertex);
+    if (pos && pos.index === pos.total) this.finalPending = true;
+    else if (resultId) this.out(` ---> ${shortId(resultId)}\n`);
+  }
 
   write(e: BuildEvent): void {
     switch (e.type) {
@@ -24,6 +34,7 @@ export class ClassicRenderer implements Renderer {
       case 'vertex.started':
         if (!e.step) return;
         this.steps.set(e.vertex, { instruction: e.instruction ?? e.name });
+        this.stepIndex.set(e.vertex, { index: e.step.globalIndex, total: e.step.globalTotal });
         this.out(`Step ${e.step.globalIndex}/${e.step.globalTotal} : ${e.instruction ?? e.name}\n`);
         return;
       case 'vertex.miss': {
@@ -40,13 +51,13 @@ export class ClassicRenderer implements Renderer {
       case 'vertex.cached':
         if (!this.steps.has(e.vertex)) return;
         this.out(' ---> Using cache\n');
-        if (e.resultId) this.out(` ---> ${shortId(e.resultId)}\n`);
+        this.result(e.vertex, e.resultId);
         return;
       case 'vertex.done': {
         const s = this.steps.get(e.vertex);
         if (!s) return;
         if (s.container) this.out(`Removing intermediate container ${s.container}\n`);
-        if (e.resultId) this.out(` ---> ${shortId(e.resultId)}\n`);
+        this.result(e.vertex, e.resultId);
         return;
       }
       case 'vertex.error':
@@ -54,10 +65,13 @@ export class ClassicRenderer implements Renderer {
       case 'step.metadata': {
         const c = pseudoId(`${this.buildId}/m${e.step.globalIndex}`);
         this.out(`Step ${e.step.globalIndex}/${e.step.globalTotal} : ${e.instruction}\n ---> Running in ${c}\nRemoving intermediate container ${c}\n`);
-        if (e.resultId) this.out(` ---> ${shortId(e.resultId)}\n`);
+        // each metadata step commits a new image in the legacy builder: a distinct, stable id
+        if (e.step.globalIndex === e.step.globalTotal) this.finalPending = true;
+        else if (e.resultId) this.out(` ---> ${pseudoId(`${e.resultId}/${e.step.globalIndex}`)}\n`);
         return;
       }
       case 'build.done':
+        if (this.finalPending) this.out(` ---> ${shortId(e.imageId)}\n`);
         this.out(`Successfully built ${shortId(e.imageId)}\n`);
         for (const t of e.tags) this.out(`Successfully tagged ${familiarName(t)}\n`);
         return;
