@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import tar from 'tar-stream';
 import { cacheReport, createTestEngine, runcMissing, type TestEngine } from './testing/engine.ts';
 import { ClassicRenderer } from '../progress/classic.ts';
 import type { BuildEvent } from '../progress/events.ts';
+import { readTar } from '../layer/testing.ts';
 
 if (runcMissing) console.warn(`solver RUN tests skipped: ${runcMissing}`);
 
@@ -18,18 +18,7 @@ afterAll(async () => {
 });
 
 async function layerNames(eng: TestEngine, digest: string): Promise<string[]> {
-  const data = zlib.gunzipSync(await eng.store.get(digest));
-  const ex = tar.extract();
-  const names: string[] = [];
-  const done = (async () => {
-    for await (const e of ex) {
-      names.push(e.header.name);
-      e.resume();
-    }
-  })();
-  ex.end(data);
-  await done;
-  return names;
+  return (await readTar(await eng.store.get(digest))).map((e) => e.name);
 }
 
 function logs(events: BuildEvent[]): string[] {
@@ -164,19 +153,7 @@ describe.skipIf(!!runcMissing)('solver: triggers, secrets, outputs', () => {
     const docker = path.join(eng.root, 'img-docker.tar');
     await eng.build(ctx, { tags: ['exported:1'], output: { type: 'oci', dest: oci } });
     await eng.build(ctx, { tags: ['exported:1'], output: { type: 'docker', dest: docker } });
-    const list = async (f: string) => {
-      const ex = tar.extract();
-      const names: string[] = [];
-      const done = (async () => {
-        for await (const e of ex) {
-          names.push(e.header.name);
-          e.resume();
-        }
-      })();
-      ex.end(await fs.readFile(f));
-      await done;
-      return names;
-    };
+    const list = async (f: string) => (await readTar(await fs.readFile(f))).map((e) => e.name);
     const o = await list(oci);
     expect(o).toContain('oci-layout');
     expect(o).toContain('index.json');
