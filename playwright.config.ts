@@ -1,5 +1,5 @@
 // End-to-end tests in Debian's Chromium (no browser download). The web server is built once
-// and started with `next start` on a free port against a fresh temporary SQLite database.
+// and started with our custom server (server/main.ts) on a free port against a fresh temporary SQLite database.
 // E2E_SKIP_BUILD=1 reuses an existing .next build.
 import { defineConfig } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -43,7 +43,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${build}npm run db:migrate && npx next start -H 127.0.0.1 -p ${port}`,
+    command: `${build}npm run db:migrate && npx tsx server/main.ts --host 127.0.0.1 --port ${port}`,
     url: `http://127.0.0.1:${port}/signin`,
     timeout: 400_000,
     reuseExistingServer: false,

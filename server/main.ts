@@ -1,0 +1,75 @@
+// The lab's web server: Next.js behind our own node:http server, because two things cannot live
+// inside Next's request pipeline — the registry at /v2 (its node handler must write the exact
+// headers: Content-Length on HEAD, Range, Location) and the terminal's WebSocket on
+// /api/terminal. See server/README.md.
+//
+//   tsx server/main.ts [--dev] [--port N] [--host H]      (npm start / npm run dev)
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { createRouter } from './router.ts';
+import { labTerminalEndpoint } from './terminal.ts';
+import { registryHandler } from '../lib/site/registry-server.ts';
+import { closeRuntime, getRuntime } from '../lib/runtime/runtime.ts';
+import { db } from '../lib/db.ts';
+import type { TerminalEndpoint } from '../lib/terminal/ws-endpoint.ts';
+
+const { values } = parseArgs({
+  options: { dev: { type: 'boolean' }, port: { type: 'string', short: 'p' }, host: { type: 'string', short: 'H' } },
+});
+const dev = values.dev ?? process.env.NODE_ENV === 'development';
+const hostname = values.host ?? process.env.HOST ?? '127.0.0.1';
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port ?? process.env.PORT}`);
+if (!dev) (process.env as Record<string, string>).NODE_ENV ??= 'production';
+
+const app = next({ dev, hostname, port, dir: process.cwd() });
+await app.prepare();
+
+// The engine, daemon, queue and shells start in the background: the site answers at once, and
+// a machine that cannot run them (not root, no bwrap) still serves the lesson.
+let terminal: Promise<TerminalEndpoint | undefined> | undefined;
+function terminalEndpoint(): Promise<TerminalEndpoint | undefined> {
+  terminal ??= getRuntime()
+    .then((rt) => labTerminalEndpoint(rt, db()))
+    .catch((err) => {
+      console.error(`server: the build runtime did not start: ${(err as Error).message}`);
+      terminal = undefined; // the next connection tries again
+      return undefined;
+    });
+  return terminal;
+}
+void terminalEndpoint();
+
+const router = createRouter({
+  registry: () => registryHandler(),
+  next: app.getRequestHandler(),
+  nextUpgrade: dev ? app.getUpgradeHandler() : undefined,
+  terminal: terminalEndpoint,
+  extraOrigins: process.env.LAB_PUBLIC_ORIGIN ? [process.env.LAB_PUBLIC_ORIGIN] : [],
+});
+
+const server = http.createServer((req, res) => router.request(req, res));
+server.on('upgrade', (req, socket, head) => router.upgrade(req, socket, head));
+server.requestTimeout = 0; // pushes and build streams may take long; Node's 5 min default would cut them
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(port, hostname, () => resolve());
+});
+console.log(`> lab ready on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port} (${dev ? 'dev' : 'production'})`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) process.exit(1); // a second signal: give up waiting
+  stopping = true;
+  console.log(`server: ${signal}, shutting down`);
+  server.close();
+  server.closeIdleConnections();
+  (await terminal)?.close();
+  await closeRuntime(); // shells, then the queue, then the daemon
+  await app.close().catch(() => undefined);
+  server.closeAllConnections();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
