@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ContentStore, Digest } from '../content-store/content-store.ts';
-import { upperdirChanges } from '../layer/upperdir-changes.ts';
+import { upperdirChanges, type LowerDir } from '../layer/upperdir-changes.ts';
 import { writeLayer } from '../layer/layer-writer.ts';
 import { EngineError } from '../errors.ts';
 import { LayerCache } from './layer-cache.ts';
@@ -88,6 +88,22 @@ export class OverlaySnapshotter implements Snapshotter {
 
   forget(id: string): void {
     this.inUse.delete(id);
+  }
+
+  /**
+   * For mounts that live outside active/ (containers, which survive a daemon restart): unpacks
+   * the parents, returns the lowerdir entries (relative to `cwd` = this root, top-most first)
+   * and the lower dirs for diffs, and pins the layers against prune() under `key` until unpin().
+   */
+  async lowersFor(key: string, parents: LayerRef[]): Promise<{ cwd: string; lowers: string[]; lowerDirs: LowerDir[] }> {
+    await this.ensureUnpacked(parents);
+    this.inUse.set(`pin:${key}`, parents);
+    const lowers = parents.length ? await Promise.all([...parents].reverse().map((p) => this.cache.shortPath(p.diffId))) : ['empty'];
+    return { cwd: this.root, lowers, lowerDirs: await this.cache.lowerDirs(parents) };
+  }
+
+  unpin(key: string): void {
+    this.inUse.delete(`pin:${key}`);
   }
 
   async listUnpacked(): Promise<{ diffId: Digest; bytes: number }[]> {
