@@ -8,6 +8,7 @@ import type { Engine } from '../lib/engine/daemon/engine.ts';
 import { EmbeddedQueue } from './embedded-queue.ts';
 import { RedisQueue } from './redis-queue.ts';
 import { openBuildWorker } from './build-worker.ts';
+import { engineForNamespace } from '../lib/engine/daemon/namespaces.ts';
 import { collect, logLines } from './queue-conformance.ts';
 import type { JobEntry } from './queue.ts';
 import { hasRedisServer, startRedis, type TestRedis } from './testing/redis-server.ts';
@@ -63,7 +64,9 @@ describe.skipIf(!!cannotBuild)('build worker: real engine builds through the que
     const done = log.find((e) => e.event.type === 'build.done')!.event as { imageId: string };
     const st = await queue.status(id);
     expect(st).toMatchObject({ state: 'succeeded', result: { imageId: done.imageId, tags: ['docker.io/library/wtest:1'] } });
-    expect((await engine.images.get('wtest:1')).id).toBe(done.imageId);
+    // the image is in the owner's namespace, not in the default one
+    expect((await engineForNamespace(engine, 'alice').images.get('wtest:1')).id).toBe(done.imageId);
+    expect(await engine.images.find('wtest:1')).toBeUndefined();
     expect(mountsBelow(root)).toEqual([]);
 
     // Same context again: the RUN step comes from the cache, the image is the same.

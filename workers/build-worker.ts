@@ -4,6 +4,7 @@
 // containers and temp files a killed worker left behind.
 import { EngineError } from '../lib/engine/errors.ts';
 import { openEngine, type Engine, type OpenEngineOptions } from '../lib/engine/daemon/engine.ts';
+import { engineForNamespace, namespaceForUser } from '../lib/engine/daemon/namespaces.ts';
 import type { BuildRequest } from '../lib/engine/build/build.ts';
 import type { BuildJob, JobContext, JobHandler, JobResult } from './queue.ts';
 import { lockWorkerRoot } from './root-lock.ts';
@@ -21,9 +22,14 @@ export function buildRequestFor(job: BuildJob, signal?: AbortSignal): BuildReque
   };
 }
 
-/** A handler over an open engine: every progress event goes to the job's log. */
-export function createBuildHandler(engine: Engine): JobHandler {
+/**
+ * A handler over an open engine: the build runs in the job owner's namespace (their images and
+ * build cache, as their terminal's daemon socket sees them); every progress event goes to the
+ * job's log.
+ */
+export function createBuildHandler(base: Engine): JobHandler {
   return async (job: BuildJob, ctx: JobContext): Promise<JobResult> => {
+    const engine = engineForNamespace(base, namespaceForUser(job.owner));
     if (!engine.builder) {
       throw new EngineError('UNAVAILABLE', engine.builderProblem ?? 'this worker cannot build (no snapshotter or executor)');
     }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EngineError } from '../engine/errors.ts';
-import type { BuildContextInput, BuildOptions, CheckReport, EngineApi, PruneReport } from '../engine/daemon/daemon.ts';
+import type { BuildContextInput, BuildOptions, CheckReport, EngineApi, PruneReport, TransferRequest } from '../engine/daemon/daemon.ts';
 import { errorFromBody } from '../engine/daemon/http-errors.ts';
 import { resolveLabRoot, resolveSocketPath } from '../engine/daemon/socket-path.ts';
 import { MAX_HEADER_BYTES, socketAlive } from '../engine/daemon/http-server.ts';
@@ -140,6 +140,46 @@ export class DaemonClient implements EngineApi {
     if (!done) throw new EngineError('UNAVAILABLE', 'the daemon ended the build stream without a result (did it crash? see its log)');
     if (done.type === 'build.error') throw new EngineError(done.code as never, done.message, { range: done.range });
     return { imageId: done.imageId, manifestDigest: done.manifestDigest, tags: done.tags, steps, durationMs: done.durationMs };
+  }
+
+  /** docker push through the daemon (it has the network): POST /images/{name}/push. */
+  async push(name: string, opts: TransferRequest = {}, onLine?: (line: string) => void): Promise<void> {
+    await this.transfer(`/images/${encodeURIComponent(name)}/push${opts.insecure ? '?insecure=1' : ''}`, opts, onLine);
+  }
+
+  /** docker pull through the daemon: POST /images/create?fromImage=NAME. */
+  async pull(name: string, opts: TransferRequest = {}, onLine?: (line: string) => void): Promise<void> {
+    const q = new URLSearchParams({ fromImage: name });
+    if (opts.insecure) q.set('insecure', '1');
+    await this.transfer(`/images/create?${q}`, opts, onLine);
+  }
+
+  /** Sends the login as X-Registry-Auth (base64 JSON, as docker does); reads NDJSON progress. */
+  private async transfer(p: string, opts: TransferRequest, onLine?: (line: string) => void): Promise<void> {
+    const headers: Record<string, string> = {};
+    if (opts.credentials) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(opts.credentials)).toString('base64');
+    const res = await this.request({ method: 'POST', path: p, headers });
+    let buf = '';
+    let error: { error: string; code?: string } | undefined;
+    let done = false;
+    const take = (line: string) => {
+      if (!line.trim()) return;
+      const o = JSON.parse(line) as { status?: string; done?: boolean; error?: string; code?: string };
+      if (o.error !== undefined) error = { error: o.error, code: o.code };
+      else if (o.done) done = true;
+      else if (o.status !== undefined) onLine?.(o.status);
+    };
+    for await (const chunk of res) {
+      buf += (chunk as Buffer).toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        take(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+      }
+    }
+    take(buf);
+    if (error) throw errorFromBody({ code: error.code, message: error.error }, 500);
+    if (!done) throw new EngineError('UNAVAILABLE', 'the daemon ended the transfer without a result (did it crash? see its log)');
   }
 
   async close() {

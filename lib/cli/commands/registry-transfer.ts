@@ -1,12 +1,13 @@
 // The shared shape of `lab push` and `lab pull`: one reference, an optional --insecure (plain
-// http for that registry host), progress lines to stdout, the local engine state as the store.
+// http for that registry host), progress lines to stdout. Through the daemon when one answers
+// (inside the lab's sandboxed shell only the daemon has the network), else on $LAB_ROOT directly.
+// The caller's stored login for the registry host travels with the request (X-Registry-Auth).
 import type { Command } from '../main.ts';
-import { openEngine } from '../../engine/daemon/engine.ts';
-import type { TransferOptions } from '../../engine/registry/client/transfer.ts';
+import { connectEngine } from '../daemon-client.ts';
+import { parseReference } from '../../engine/image/reference.ts';
+import { loadCredentials } from '../../engine/registry/client/credentials.ts';
 
-type Transfer = (reference: string, o: TransferOptions) => Promise<unknown>;
-
-export function transferCommand(summary: string, usage: string, transfer: Transfer): Command {
+export function transferCommand(summary: string, usage: string, verb: 'push' | 'pull'): Command {
   return {
     summary,
     async run(args) {
@@ -16,14 +17,15 @@ export function transferCommand(summary: string, usage: string, transfer: Transf
         process.stderr.write(`${usage}\n`);
         return 2;
       }
-      const engine = await openEngine({ root: process.env.LAB_ROOT ?? './data/engine', withBuilder: false, ensureBaseImages: false });
-      const host = rest[0].split('/')[0];
-      await transfer(rest[0], {
-        images: engine.images,
-        insecureHosts: insecure ? [host] : [],
-        onLine: (l) => process.stdout.write(`${l}\n`),
-      });
-      return 0;
+      const host = parseReference(rest[0]).domain;
+      const credentials = await loadCredentials(host);
+      const api = await connectEngine();
+      try {
+        await api[verb](rest[0], { insecure, credentials }, (l) => process.stdout.write(`${l}\n`));
+        return 0;
+      } finally {
+        await api.close();
+      }
     },
   };
 }

@@ -77,6 +77,12 @@ export interface PruneReport {
   reclaimedBytes: number;
 }
 
+/** Push/pull options: plain http for this registry host, and the caller's own login for it. */
+export interface TransferRequest {
+  insecure?: boolean;
+  credentials?: { username: string; password: string };
+}
+
 /** A build request without its context: the context travels separately (a dir or a tar stream). */
 export type BuildOptions = Omit<BuildRequest, 'context' | 'signal'>;
 export type BuildContextInput = { dir: string } | { tar: Readable };
@@ -95,6 +101,10 @@ export interface EngineApi {
   check(): Promise<CheckReport>;
   prune(opts?: { all?: boolean }): Promise<PruneReport>;
   build(opts: BuildOptions, context: BuildContextInput, onEvent?: EventSink, signal?: AbortSignal): Promise<BuildResult>;
+  /** docker push NAME[:TAG]: progress lines ("abc123: Pushed") go to onLine. */
+  push(name: string, opts?: TransferRequest, onLine?: (line: string) => void): Promise<void>;
+  /** docker pull NAME[:TAG|@DIGEST] into this (namespace's) image store. */
+  pull(name: string, opts?: TransferRequest, onLine?: (line: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,12 @@ export interface Engine {
   /** Why there is no builder (missing snapshotter module, not root...), for a clear error. */
   builderProblem?: string;
   tmpDir: string;
+  /** Whose view this is: undefined for the default namespace (the base images live there). */
+  namespace?: string;
+  /** For a namespace view: the default-namespace engine it shares blobs and layers with. */
+  base?: Engine;
+  /** Where this namespace's containers keep their state (A2's container store). */
+  containersDir: string;
 }
 
 export interface OpenEngineOptions {
@@ -48,7 +54,7 @@ export async function openEngine(opts: OpenEngineOptions): Promise<Engine> {
   await content.init();
   const images = createImageStore(content, { metaDir: path.join(root, 'images') });
   const cache = new FileBuildCache(path.join(root, 'cache'));
-  const engine: Engine = { root, content, images, cache, tmpDir };
+  const engine: Engine = { root, content, images, cache, tmpDir, containersDir: path.join(root, 'containers') };
   if (opts.ensureBaseImages !== false && process.getuid?.() === 0) {
     await ensureBusybox(images).catch((err) => {
       engine.builderProblem = `busybox:latest could not be built: ${(err as Error).message}`;

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import type { BuildEvent } from '../progress/events.ts';
-import type { EngineApi, BuildOptions } from './daemon.ts';
+import type { EngineApi, BuildOptions, TransferRequest } from './daemon.ts';
 import { errorBody, statusForCode } from './http-errors.ts';
 
 /** Room for a Dockerfile sent in X-Lab-Dockerfile (base64). */
@@ -85,14 +85,21 @@ export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
   return opts;
 }
 
+export interface HandlerOptions {
+  /** Routes served before the image routes (A2's containers); resolves true when it answered. */
+  handleContainerRoute?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+}
+
 /** The request handler: pure routing onto an EngineApi (tests call it through a real socket). */
-export function createHandler(api: EngineApi) {
+export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
+  const { handleContainerRoute } = opts;
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://lab');
     const p = url.pathname.replace(/^\/v[0-9.]+(?=\/)/, ''); // docker clients prefix /v1.47
     const q = url.searchParams;
     const method = req.method ?? 'GET';
     try {
+      if (await handleContainerRoute?.(req, res)) return;
       if (p === '/_ping') {
         res.writeHead(200, { 'Content-Type': 'text/plain', 'Api-Version': '1.47' });
         return void res.end('OK');
@@ -111,7 +118,14 @@ export function createHandler(api: EngineApi) {
         return await api.save(names, res);
       }
       if (p === '/images/load' && method === 'POST') return sendJson(res, 200, await api.load(req));
-      const m = /^\/images\/(.+?)(\/json|\/history|\/tag)?$/.exec(p);
+      if (p === '/images/create' && method === 'POST') {
+        const from = q.get('fromImage');
+        if (!from) throw new EngineError('INVALID_INPUT', 'fromImage= is required');
+        const tag = q.get('tag');
+        const name = !tag ? from : tag.startsWith('sha256:') ? `${from}@${tag}` : `${from}:${tag}`;
+        return await streamTransfer(res, (onLine) => api.pull(name, transferRequest(req, q), onLine));
+      }
+      const m = /^\/images\/(.+?)(\/json|\/history|\/tag|\/push)?$/.exec(p);
       if (m) {
         const name = decodeURIComponent(m[1]);
         const what = m[2];
@@ -124,6 +138,10 @@ export function createHandler(api: EngineApi) {
           res.writeHead(201);
           return void res.end();
         }
+        if (what === '/push' && method === 'POST') {
+          const tag = q.get('tag');
+          return await streamTransfer(res, (onLine) => api.push(tag ? `${name}:${tag}` : name, transferRequest(req, q), onLine));
+        }
         if (!what && method === 'DELETE') return sendJson(res, 200, await api.removeImage(name, { force: q.get('force') === '1' || q.get('force') === 'true' }));
       }
       sendJson(res, 404, { code: 'NOT_FOUND', message: `page not found: ${method} ${p}` });
@@ -131,6 +149,43 @@ export function createHandler(api: EngineApi) {
       sendError(res, err);
     }
   };
+}
+
+/** X-Registry-Auth (base64 JSON {username, password}, as docker sends it) and insecure=1. */
+function transferRequest(req: http.IncomingMessage, q: URLSearchParams): TransferRequest {
+  const out: TransferRequest = { insecure: q.get('insecure') === '1' || q.get('insecure') === 'true' };
+  const header = req.headers['x-registry-auth'];
+  if (typeof header === 'string' && header) {
+    let auth: { username?: unknown; password?: unknown };
+    try {
+      auth = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    } catch {
+      throw new EngineError('INVALID_INPUT', 'X-Registry-Auth is not base64-encoded JSON');
+    }
+    if (typeof auth.username === 'string' && typeof auth.password === 'string' && auth.username) {
+      out.credentials = { username: auth.username, password: auth.password };
+    }
+  }
+  return out;
+}
+
+/**
+ * Push/pull progress as application/x-ndjson: {"status": line} per line, then either
+ * {"status": "done"} or {"error": message, "code": code} (like dockerd's errorDetail).
+ */
+async function streamTransfer(res: http.ServerResponse, run: (onLine: (line: string) => void) => Promise<void>): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  const write = (o: unknown) => {
+    if (!res.destroyed) res.write(`${JSON.stringify(o)}\n`);
+  };
+  try {
+    await run((line) => write({ status: line }));
+    write({ status: 'done', done: true });
+  } catch (err) {
+    const b = errorBody(err);
+    write({ error: b.message, code: b.code });
+  }
+  res.end();
 }
 
 async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams): Promise<void> {
@@ -160,18 +215,23 @@ async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.
   res.end();
 }
 
-/** Starts listening; replaces a stale socket; the socket file is 0660 (root and its group). */
-export async function startDaemon(api: EngineApi, socketPath: string): Promise<DaemonHandle> {
+export interface StartDaemonOptions extends HandlerOptions {
+  /** Socket file mode; default 0660 (root and its group). The namespaced daemon uses 0666. */
+  mode?: number;
+}
+
+/** Starts listening; replaces a stale socket; the socket file is 0660 unless opts.mode says. */
+export async function startDaemon(api: EngineApi, socketPath: string, opts: StartDaemonOptions = {}): Promise<DaemonHandle> {
   await fs.mkdir(path.dirname(socketPath), { recursive: true });
   await replaceStaleSocket(socketPath);
-  const handler = createHandler(api);
+  const handler = createHandler(api, opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => void handler(req, res));
   server.requestTimeout = 0; // builds stream for as long as they run
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
   });
-  await fs.chmod(socketPath, 0o660).catch(() => undefined);
+  await fs.chmod(socketPath, opts.mode ?? 0o660).catch(() => undefined);
   let closed = false;
   return {
     socketPath,

@@ -20,10 +20,26 @@ import { loadArchive } from '../image/load-archive.ts';
 import type { Engine } from './engine.ts';
 import { API_VERSION, LAB_VERSION, type BuildContextInput, type BuildOptions, type CheckReport, type EngineApi, type PruneReport } from './daemon.ts';
 import { nodeArchToOci } from '../image/config-builder.ts';
+import { parseReference } from '../image/reference.ts';
+import { pullReference, pushReference, type TransferOptions } from '../registry/client/transfer.ts';
+import type { TransferRequest } from './daemon.ts';
+import { allNamespaceRoots } from './namespaces.ts';
+import { dockerfileFromDir, dockerfileFromTar, endObservation, observedSink, type BuildInfo, type BuildObservation } from './build-observer.ts';
+
+export interface LocalApiOptions {
+  /**
+   * Logins for registries when a push/pull request brings none. Given (the namespaced daemon):
+   * only these are used — never the stored logins of the daemon's own user. Absent (standalone
+   * daemon, direct CLI): the stored logins of this process ($LAB_CONFIG, ~/.lab/config.json).
+   */
+  registryCredentials?: (registryHost: string) => Promise<{ username: string; password: string } | undefined>;
+  /** Told about each build (the namespaced daemon fills in buildId and source). */
+  observeBuild?: (info: Omit<BuildInfo, 'buildId' | 'source'>) => BuildObservation | undefined;
+}
 
 export class LocalEngineApi implements EngineApi {
   readonly mode = 'direct' as const;
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: Engine, private readonly opts: LocalApiOptions = {}) {}
 
   async version() {
     return { Version: LAB_VERSION, ApiVersion: API_VERSION, Os: 'linux', Arch: nodeArchToOci(process.arch), Builder: !!this.engine.builder };
@@ -91,14 +107,13 @@ export class LocalEngineApi implements EngineApi {
     // --all drops every record; otherwise only records whose layer blob is gone or that no image uses
     const used = new Set((await images.list()).flatMap((i) => i.manifest.layers.map((l) => l.digest)));
     const { removed } = await cache.prune(opts.all ? undefined : { keep: (r) => !r.layer || used.has(r.layer.descriptor.digest) });
-    // Registries sharing this store keep what they link (pushed images) alive.
-    const roots = [...(await cache.roots()), ...(await storeRegistryRoots(content.root))];
+    // Only this namespace's records went; blobs stay while ANY namespace's images or cache, or a
+    // registry sharing this store (pushed images), still reference them.
+    const all = await allNamespaceRoots(this.engine);
+    const roots = [...all.roots, ...(await storeRegistryRoots(content.root))];
     const gc = await collectGarbage(content, { roots, minAgeMs: 60_000 });
     let unpacked = 0;
-    if (snapshotter) {
-      const keep = new Set((await images.list()).flatMap((i) => i.config.rootfs.diff_ids));
-      unpacked = (await snapshotter.prune(keep)).length;
-    }
+    if (snapshotter) unpacked = (await snapshotter.prune(all.diffIds)).length;
     return { cacheRecordsRemoved: removed, blobsRemoved: gc.removed.map((b) => b.digest), unpackedLayersRemoved: unpacked, reclaimedBytes: gc.reclaimedBytes };
   }
 
@@ -106,6 +121,7 @@ export class LocalEngineApi implements EngineApi {
     const builder = this.engine.builder;
     if (!builder) throw new EngineError('UNAVAILABLE', this.engine.builderProblem ?? 'the builder is not available in this process');
     let tarPath: string | undefined;
+    let obs: BuildObservation | undefined;
     try {
       let source: { kind: 'dir'; path: string } | { kind: 'tar'; path: string };
       if ('dir' in context) source = { kind: 'dir', path: path.resolve(context.dir) };
@@ -114,10 +130,45 @@ export class LocalEngineApi implements EngineApi {
         await pipeline(context.tar, createWriteStream(tarPath, { flags: 'wx', mode: 0o600 }));
         source = { kind: 'tar', path: tarPath };
       }
-      return await builder.build({ ...opts, context: source, signal }, onEvent);
+      if (this.opts.observeBuild) {
+        const dockerfilePath = opts.dockerfilePath ?? 'Dockerfile';
+        const dockerfileText = opts.dockerfileText
+          ?? (source.kind === 'tar' ? await dockerfileFromTar(source.path, dockerfilePath) : await dockerfileFromDir(source.path, dockerfilePath));
+        try {
+          obs = this.opts.observeBuild({ tags: opts.tags ?? [], dockerfilePath, dockerfileText });
+        } catch {
+          obs = undefined; // a broken recorder never stops a build
+        }
+      }
+      const result = await builder.build({ ...opts, context: source, signal }, obs ? observedSink(obs, onEvent) : onEvent);
+      endObservation(obs, { imageId: result.imageId });
+      return result;
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      endObservation(obs, { error: { code: e.code ?? 'INTERNAL', message: e.message ?? String(err) } });
+      throw err;
     } finally {
       if (tarPath) await fs.rm(tarPath, { force: true });
     }
+  }
+
+  async push(name: string, opts: TransferRequest = {}, onLine?: (line: string) => void): Promise<void> {
+    await pushReference(name, await this.transferOptions(name, opts, onLine));
+  }
+
+  async pull(name: string, opts: TransferRequest = {}, onLine?: (line: string) => void): Promise<void> {
+    await pullReference(name, await this.transferOptions(name, opts, onLine));
+  }
+
+  private async transferOptions(name: string, opts: TransferRequest, onLine?: (line: string) => void): Promise<TransferOptions> {
+    const host = parseReference(name).domain;
+    const o: TransferOptions = { images: this.engine.images, insecureHosts: opts.insecure ? [host] : [], onLine };
+    if (opts.credentials) o.credentials = opts.credentials;
+    else if (this.opts.registryCredentials) {
+      o.credentials = await this.opts.registryCredentials(host);
+      o.configFile = '/dev/null'; // no fallback to the daemon user's own stored logins
+    }
+    return o;
   }
 
   async close() {

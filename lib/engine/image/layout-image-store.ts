@@ -19,8 +19,18 @@ export interface IndexedContentStore extends ContentStore {
 
 type Entry = Descriptor & { annotations?: Record<string, string> };
 
-export function createImageStore(content: IndexedContentStore, opts: { metaDir?: string } = {}): LayoutImageStore {
-  return new LayoutImageStore(content, opts.metaDir);
+export interface ImageStoreOptions {
+  /** Where the layer size cache (layer-usage.json) lives. */
+  metaDir?: string;
+  /**
+   * Base images shared read-only with this store (a namespace's view over the default one): found
+   * and listed after this store's own names, never untagged, removed or named over from here.
+   */
+  base?: LayoutImageStore;
+}
+
+export function createImageStore(content: IndexedContentStore, opts: ImageStoreOptions = {}): LayoutImageStore {
+  return new LayoutImageStore(content, opts.metaDir, opts.base);
 }
 
 export class LayoutImageStore implements ImageStore {
@@ -29,7 +39,13 @@ export class LayoutImageStore implements ImageStore {
   private tarHints = new Map<Digest, number>();
   private sizesLoaded = false;
 
-  constructor(readonly content: IndexedContentStore, private readonly metaDir?: string) {}
+  constructor(readonly content: IndexedContentStore, private readonly metaDir?: string, readonly base?: LayoutImageStore) {
+    if (base) {
+      // layers are shared, so are their measured sizes
+      this.sizes = base.sizes;
+      this.tarHints = base.tarHints;
+    }
+  }
 
   async putImage(input: PutImageInput): Promise<Image> {
     checkLayers(input.config, input.layers, { history: !input.configBytes });
@@ -70,6 +86,7 @@ export class LayoutImageStore implements ImageStore {
   /** Points each tag at target; images losing their last name stay as dangling entries. */
   private async name(target: Descriptor, tags: string[]): Promise<void> {
     const names = tags.map((t) => formatReference(withoutDigest(parseReference(t))));
+    for (const n of names) await this.refuseBaseName(n);
     const now = new Date().toISOString();
     await this.content.updateIndex((index) => {
       let manifests = (index.manifests as Entry[]).filter((e) => !names.includes(nameOf(e) ?? ''));
@@ -93,6 +110,27 @@ export class LayoutImageStore implements ImageStore {
   }
 
   async find(refOrId: string): Promise<Image | undefined> {
+    if (!this.base) return this.findOwn(refOrId, true);
+    // own names first, then the base images, then any manifest blob by digest
+    return (await this.findOwn(refOrId, false)) ?? (await this.base.find(refOrId));
+  }
+
+  /** True when refOrId names an image of the base store that this store does not name itself. */
+  async isBaseImage(refOrId: string): Promise<boolean> {
+    if (!this.base) return false;
+    if (await this.findOwn(refOrId, false)) return false;
+    return !!(await this.base.find(refOrId));
+  }
+
+  private async refuseBaseName(name: string): Promise<void> {
+    if (!this.base) return;
+    const baseEntries = (await this.base.content.readIndex()).manifests as Entry[];
+    if (baseEntries.some((e) => nameOf(e) === name)) {
+      throw new EngineError('FAILED_PRECONDITION', `${familiarString(name)} is a base image shared by every student: it cannot be replaced; choose another name (e.g. my${familiarString(name).replace(/^.*\//, '')})`);
+    }
+  }
+
+  private async findOwn(refOrId: string, rawBlobs: boolean): Promise<Image | undefined> {
     const entries = (await this.content.readIndex()).manifests as Entry[];
     const input = refOrId.trim();
     // 1. full digest: image ID (config) or manifest digest
@@ -104,7 +142,7 @@ export class LayoutImageStore implements ImageStore {
         const img = await this.load(e, entries).catch(() => undefined);
         if (img?.id === digest) return img;
       }
-      if (await this.content.has(digest)) {
+      if (rawBlobs && (await this.content.has(digest))) {
         return this.load({ mediaType: '', digest, size: 0 }, entries).catch(() => undefined);
       }
       return undefined;
@@ -120,7 +158,7 @@ export class LayoutImageStore implements ImageStore {
       if (ref.digest) {
         const e = entries.find((x) => x.digest === ref.digest);
         if (e) return this.load(e, entries);
-        if (await this.content.has(ref.digest)) return this.load({ mediaType: '', digest: ref.digest, size: 0 }, entries);
+        if (rawBlobs && (await this.content.has(ref.digest))) return this.load({ mediaType: '', digest: ref.digest, size: 0 }, entries);
         return undefined;
       }
       const name = formatReference(ref);
@@ -144,9 +182,12 @@ export class LayoutImageStore implements ImageStore {
   async list(): Promise<Image[]> {
     const entries = (await this.content.readIndex()).manifests as Entry[];
     const out: Image[] = [];
+    const own: Image[] = [];
     for (const e of uniqueTargets(entries)) {
       const img = await this.load(e, entries).catch(() => undefined);
-      if (!img) continue;
+      if (img) own.push(img);
+    }
+    for (const img of [...own, ...((await this.base?.list()) ?? [])]) {
       // two manifests of one config are one image for docker: keep the named one, merge names
       const same = out.findIndex((o) => o.id === img.id);
       if (same < 0) out.push(img);
@@ -164,6 +205,9 @@ export class LayoutImageStore implements ImageStore {
   }
 
   async remove(refOrId: string, opts: { force?: boolean } = {}): Promise<RemoveEvent[]> {
+    if (await this.isBaseImage(refOrId)) {
+      throw new EngineError('FAILED_PRECONDITION', `${refOrId} is a base image shared by every student: it cannot be removed (your own tags of it can)`);
+    }
     const img = await this.get(refOrId);
     const events: RemoveEvent[] = [];
     let byName: string | undefined;

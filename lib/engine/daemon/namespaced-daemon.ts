@@ -1,0 +1,96 @@
+// The daemon of the web lab: one Unix socket per namespace (<socketDir>/<ns>/lab.sock), each
+// serving the same HTTP API (http-server.ts) over that namespace's view of the one engine
+// (namespaces.ts). The socket is what the student's sandboxed shell gets bound in as
+// /run/lab.sock, so whatever `docker` does in there, it can only reach its own namespace.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
+import { EngineError } from '../errors.ts';
+import type { Engine } from './engine.ts';
+import { LocalEngineApi, type LocalApiOptions } from './local-api.ts';
+import { startDaemon, type DaemonHandle } from './http-server.ts';
+import { engineForNamespace, validateNamespace } from './namespaces.ts';
+import type { BuildObserver } from './build-observer.ts';
+
+export type { BuildObserver, BuildInfo, BuildObservation } from './build-observer.ts';
+
+/** A2's type (lib/engine/container/container.ts): starts a process on a pseudo-terminal. */
+export type TerminalSpawner = (...args: never[]) => unknown;
+
+export interface NamespacedDaemonOptions {
+  /** From openEngine({ root: LAB_ROOT }): the default namespace, holding the base images. */
+  engine: Engine;
+  /** One socket per namespace: <socketDir>/<namespace>/lab.sock. */
+  socketDir: string;
+  /** For `docker run -it` (node-pty implementation from lib/cli/pty-spawner.ts). */
+  spawnTerminal?: TerminalSpawner;
+  /** Told about every build the daemon runs (the web app records terminal builds with it). */
+  observeBuild?: BuildObserver;
+  /** The namespace's login for a registry; without it, only logins sent with the request count. */
+  registryCredentials?: (namespace: string, registryHost: string) => Promise<{ username: string; password: string } | undefined>;
+}
+
+export interface NamespacedDaemon {
+  /** The socket of `namespace`, listening (started on first call). */
+  socketFor(namespace: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+
+/** A2's container routes when lib/engine/daemon/container-routes.ts exists, else none. */
+async function containerRoutesFor(view: Engine, spawnTerminal?: TerminalSpawner): Promise<RouteHandler | undefined> {
+  const spec = './container-routes.ts'; // not a static import: the module lands separately
+  const mod = (await import(/* @vite-ignore */ spec).catch(() => undefined)) as
+    | { containerRoutes?: (view: Engine, opts: { spawnTerminal?: TerminalSpawner }) => RouteHandler }
+    | undefined;
+  return mod?.containerRoutes?.(view, { spawnTerminal });
+}
+
+export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Promise<NamespacedDaemon> {
+  const socketDir = path.resolve(opts.socketDir);
+  await fs.mkdir(socketDir, { recursive: true, mode: 0o755 });
+  await fs.chmod(socketDir, 0o755);
+  const servers = new Map<string, Promise<DaemonHandle>>();
+  let closed = false;
+
+  async function start(ns: string): Promise<DaemonHandle> {
+    const dir = path.join(socketDir, ns);
+    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    await fs.chmod(dir, 0o755);
+    const view = engineForNamespace(opts.engine, ns);
+    const { observeBuild, registryCredentials } = opts;
+    const apiOpts: LocalApiOptions = {
+      // never the server user's own stored logins: only the namespace's, or the request's
+      registryCredentials: async (host) => registryCredentials?.(ns, host),
+      observeBuild: observeBuild
+        ? (info) => observeBuild(ns, { ...info, buildId: randomBytes(12).toString('hex'), source: 'terminal' })
+        : undefined,
+    };
+    const handleContainerRoute = await containerRoutesFor(view, opts.spawnTerminal);
+    // 0666: the sandboxed shell's uid must be able to connect; the 0755 dirs keep others from
+    // replacing it, and the namespace is decided by WHICH socket, not by anything the client says.
+    return startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute });
+  }
+
+  return {
+    async socketFor(namespace: string): Promise<string> {
+      const ns = validateNamespace(namespace);
+      if (closed) throw new EngineError('UNAVAILABLE', 'the lab daemon is shutting down');
+      let p = servers.get(ns);
+      if (!p) {
+        p = start(ns);
+        servers.set(ns, p);
+        p.catch(() => servers.delete(ns));
+      }
+      return (await p).socketPath;
+    },
+    async close() {
+      closed = true;
+      const handles = await Promise.allSettled(servers.values());
+      servers.clear();
+      await Promise.all(handles.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)));
+    },
+  };
+}
