@@ -229,7 +229,9 @@ export class LayoutImageStore implements ImageStore {
     }
     for (const n of img.names) events.push({ Untagged: familiarString(n) });
     await this.content.updateIndex((index) => ({ ...index, manifests: (index.manifests as Entry[]).filter((e) => e.digest !== img.target.digest) }));
-    events.push({ Deleted: img.id });
+    // a student's own tag of a base image: untagged here, the base image itself stays
+    const inBase = this.base && ((await this.base.content.readIndex()).manifests as Entry[]).some((e) => e.digest === img.target.digest);
+    if (!inBase) events.push({ Deleted: img.id });
     return events;
   }
 
