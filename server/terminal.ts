@@ -1,13 +1,15 @@
 // The terminal's WebSocket endpoint wired to the runtime: the user comes from the lab_session
 // cookie, a new shell gets the user's workspace and their namespace's daemon socket.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { createTerminalEndpoint, type TerminalEndpoint } from '../lib/terminal/ws-endpoint.ts';
 import { SESSION_COOKIE, userForToken } from '../lib/auth/sessions.ts';
 import type { Db } from '../lib/db.ts';
 import type { LabRuntime } from '../lib/runtime/runtime.ts';
 import { namespaceForUser } from '../lib/runtime/daemon-wiring.ts';
+import { ensureWorkspace as ensureStarterWorkspace } from '../lib/workspace/workspace.ts';
+
+/** The user's workspace directory, created from the starter files when missing. */
+export type EnsureWorkspace = (userId: string) => Promise<string>;
 
 /** One cookie's value from a Cookie header (RFC 6265 syntax: `a=1; b=2`). */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -30,18 +32,7 @@ export async function userIdFromRequest(db: Db, req: IncomingMessage): Promise<s
   return user?.id ?? null;
 }
 
-/** The user's workspace directory, created when missing. */
-export type EnsureWorkspace = (userId: string) => Promise<string>;
-
-/** Until lib/workspace lands: an empty directory at $LAB_DATA_DIR/workspaces/<userId>. */
-export const plainWorkspace: EnsureWorkspace = async (userId) => {
-  const root = path.resolve(process.env.LAB_DATA_DIR || 'data', 'workspaces');
-  const dir = path.join(root, namespaceForUser(userId));
-  await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-  return dir;
-};
-
-export function labTerminalEndpoint(rt: LabRuntime, db: Db, ensureWorkspace: EnsureWorkspace = plainWorkspace): TerminalEndpoint {
+export function labTerminalEndpoint(rt: LabRuntime, db: Db, ensureWorkspace: EnsureWorkspace = (userId) => ensureStarterWorkspace(userId)): TerminalEndpoint {
   return createTerminalEndpoint({
     manager: rt.terminal,
     authenticate: (req) => userIdFromRequest(db, req),

@@ -53,6 +53,9 @@ export default async function StepPage({ params }: Params) {
               <Link href={`/signin?next=/lesson/${step.slug}`} className="underline">Sign in</Link> to tick steps off and keep your progress.
             </p>
           )}
+          <p className="text-sm text-[var(--muted)]">
+            <Link href="/terminal" className="underline">Try it in the terminal</Link>: a real shell where <code>docker</code> builds with the lab&apos;s engine.
+          </p>
           {stepCards > 0 && (
             <p className="text-sm text-[var(--muted)]">
               {stepCards} flashcard{stepCards === 1 ? '' : 's'} come from this step. <Link href="/flashcards" className="underline">Drill them</Link>.
