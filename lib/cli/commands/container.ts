@@ -47,7 +47,7 @@ export function duplexRequest(socketPath: string, path: string, body?: Readable)
 
 /** Splits Docker's multiplexed stream (8-byte header: stream, 0, 0, 0, size BE) into frames. */
 export class Demuxer {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   constructor(private readonly onFrame: (stream: number, payload: Buffer) => void) {}
   push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;

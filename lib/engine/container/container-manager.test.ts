@@ -1,0 +1,168 @@
+// Real containers: runc on an OverlayFS mount over the busybox image in a temp LAB_ROOT.
+// (The tty path is tested through the CLI with node-pty in lib/cli/commands/run.test.ts: the
+// engine may not import node-pty.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { ContainerManager } from './container-manager.ts';
+import type { CreateContainerOptions } from './container.ts';
+import { containersUnavailableReason, createContainerEnv, type ContainerEnv } from './testing/container-env.ts';
+import { listContainers, mountsBelow } from '../executor/testing/busybox-rootfs.ts';
+
+const reason = containersUnavailableReason();
+if (reason) console.warn(`container tests skipped: ${reason}`);
+
+async function runIt(m: ContainerManager, opts: Omit<CreateContainerOptions, 'image'> & { image?: string; input?: string }) {
+  const rec = await m.create({ image: 'busybox', ...opts });
+  let stdout = '';
+  let stderr = '';
+  const stdin = opts.input !== undefined ? new PassThrough() : undefined;
+  await m.attach(rec.id, { stdin, onOutput: (s, c) => (s === 'stdout' ? (stdout += c) : (stderr += c)) });
+  const waited = m.wait(rec.id);
+  await m.start(rec.id);
+  stdin?.end(opts.input);
+  const { exitCode } = await waited;
+  return { id: rec.id, name: rec.name, exitCode, stdout, stderr };
+}
+
+describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
+  let env: ContainerEnv;
+  beforeAll(async () => {
+    env = await createContainerEnv('mgr');
+  });
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  it('--rm: prints the output, keeps the exit code, leaves no container, dir or mount', async () => {
+    const r = await runIt(env.manager, { cmd: ['sh', '-c', 'echo hi; echo oops >&2; exit 3'], autoRemove: true });
+    expect(r).toMatchObject({ exitCode: 3, stdout: 'hi\n', stderr: 'oops\n' });
+    expect(await env.manager.list({ all: true })).toEqual([]);
+    expect(fs.existsSync(path.join(env.engine.containersDir, r.id))).toBe(false);
+    env.assertClean();
+  });
+
+  it('keeps an exited container: ps -a lists it, diff shows A/C/D, rm removes it and its upper dir', async () => {
+    const r = await runIt(env.manager, { cmd: ['sh', '-c', 'echo x > /f && rm /bin/ls && echo more >> /etc/passwd'] });
+    expect(r.exitCode).toBe(0);
+    const all = await env.manager.list({ all: true });
+    expect(all.map((c) => [c.id, c.status, c.exitCode])).toEqual([[r.id, 'exited', 0]]);
+    expect(await env.manager.list()).toEqual([]); // ps without -a: running ones only
+    const changes = await env.manager.changes(r.name);
+    expect(changes).toEqual(expect.arrayContaining([
+      { path: '/f', kind: 'A' }, { path: '/bin/ls', kind: 'D' }, { path: '/etc/passwd', kind: 'C' }, { path: '/etc', kind: 'C' },
+    ]));
+    // runc's mount stubs (/proc, /dev, /etc/hosts ...) are not the container's changes
+    expect(changes.map((c) => c.path)).not.toContain('/proc');
+    expect(changes.map((c) => c.path)).not.toContain('/etc/hosts');
+    const upper = path.join(env.engine.containersDir, r.id, 'upper');
+    expect(fs.readFileSync(path.join(upper, 'f'), 'utf8')).toBe('x\n');
+    env.assertClean(); // exited: unmounted, but the upper dir stays
+    await env.manager.remove(r.id.slice(0, 8));
+    expect(fs.existsSync(path.join(env.engine.containersDir, r.id))).toBe(false);
+    await expect(env.manager.inspect(r.id)).rejects.toThrow(/no such container/);
+  });
+
+  it('copy-on-write: a changed image file is copied up, the image layer stays as it was', async () => {
+    const image = await env.engine.images.get('busybox');
+    const layerDir = path.join(env.engine.snapshotter!.root, 'layers', image.config.rootfs.diff_ids[0].replace('sha256:', ''));
+    const before = fs.readFileSync(path.join(layerDir, 'etc/passwd'), 'utf8');
+    const r = await runIt(env.manager, { cmd: ['sh', '-c', 'echo intruder:x:7:7::/:/bin/sh >> /etc/passwd; grep -c intruder /etc/passwd'], autoRemove: false });
+    expect(r.stdout).toBe('1\n');
+    expect(await env.manager.changes(r.id)).toContainEqual({ path: '/etc/passwd', kind: 'C' });
+    expect(fs.readFileSync(path.join(layerDir, 'etc/passwd'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(env.engine.containersDir, r.id, 'upper/etc/passwd'), 'utf8')).toContain('intruder');
+    // a second container of the same image does not see the first one's write
+    const again = await runIt(env.manager, { cmd: ['grep', '-c', 'intruder', '/etc/passwd'], autoRemove: true });
+    expect(again).toMatchObject({ exitCode: 1, stdout: '0\n' });
+    await env.manager.remove(r.id);
+  });
+
+  it('--entrypoint replaces the entrypoint and drops the image Cmd; -e and -w apply; hostname is the short id', async () => {
+    const r = await runIt(env.manager, { entrypoint: ['sh'], cmd: ['-c', 'echo $GREETING; pwd; hostname'], env: ['GREETING=hello'], workingDir: '/work', autoRemove: true });
+    const [greeting, cwd, host] = r.stdout.trim().split('\n');
+    expect([greeting, cwd]).toEqual(['hello', '/work']);
+    expect(r.id.startsWith(host)).toBe(true);
+    expect(host).toHaveLength(12);
+    await expect(env.manager.create({ image: 'busybox', entrypoint: [] })).rejects.toThrow(/no command specified/);
+  });
+
+  it('has no network: only lo, and the host on 127.0.0.1 is out of reach', async () => {
+    const server = http.createServer((_q, s) => s.end('reachable'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await runIt(env.manager, { cmd: ['sh', '-c', `ls /sys/class/net; wget -q -T 2 -O- http://127.0.0.1:${port}/ || echo unreachable`], autoRemove: true });
+      expect(r.stdout).toBe('lo\nunreachable\n');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('-i: stdin from a pipe reaches the process; without -i it reads nothing', async () => {
+    const r = await runIt(env.manager, { cmd: ['sh', '-c', 'cat | tr a-z A-Z'], openStdin: true, input: 'piped in\n', autoRemove: true });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'PIPED IN\n' });
+    const n = await runIt(env.manager, { cmd: ['cat'], autoRemove: true });
+    expect(n).toMatchObject({ exitCode: 0, stdout: '' });
+  });
+
+  it('rm refuses a running container; rm -f kills it and cleans up', async () => {
+    const rec = await env.manager.create({ image: 'busybox', cmd: ['sleep', '300'] });
+    const waited = env.manager.wait(rec.id);
+    await env.manager.start(rec.id);
+    expect((await env.manager.list()).map((c) => c.id)).toEqual([rec.id]);
+    expect(mountsBelow(env.base).length).toBe(1); // its overlay, while it runs
+    await expect(env.manager.remove(rec.id)).rejects.toThrow(/is running/);
+    await env.manager.remove(rec.id, { force: true });
+    expect((await waited).exitCode).toBe(137);
+    expect(await env.manager.list({ all: true })).toEqual([]);
+    env.assertClean();
+  });
+});
+
+describe.skipIf(!!reason)('daemon restart', () => {
+  let env: ContainerEnv;
+  beforeAll(async () => {
+    env = await createContainerEnv('restart');
+  });
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  it('a crashed daemon leaves a running container; the next one kills it, unmounts, and marks it exited', async () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    // a separate "daemon" process that starts a long container and is then SIGKILLed
+    const script = `
+      import { openEngine } from ${JSON.stringify(path.join(here, '../daemon/engine.ts'))};
+      import { ContainerManager } from ${JSON.stringify(path.join(here, 'container-manager.ts'))};
+      const engine = await openEngine({ root: ${JSON.stringify(env.base)}, snapshotter: 'overlay' });
+      const m = new ContainerManager({ dir: engine.containersDir, images: engine.images, snapshotter: engine.snapshotter });
+      await m.init();
+      const c = await m.create({ image: 'busybox', cmd: ['sleep', '300'], name: 'orphan' });
+      await m.start(c.id);
+      console.log('started');
+    `;
+    const file = path.join(env.base, 'crash.mts');
+    fs.writeFileSync(file, script);
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'], cwd: path.resolve(here, '../../..') });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('started') && resolve());
+      child.on('exit', (code) => reject(new Error(`crash script exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(mountsBelow(env.base).length).toBe(1); // the orphan's overlay is still mounted
+    expect(listContainers(env.manager.runcRoot)).toHaveLength(1);
+
+    await env.manager.init(); // what the next daemon does at start-up
+    const [rec] = await env.manager.list({ all: true });
+    expect(rec).toMatchObject({ name: 'orphan', status: 'exited', exitCode: 137 });
+    expect(rec.error).toMatch(/daemon stopped/);
+    env.assertClean();
+    await env.manager.remove('orphan');
+  });
+});
