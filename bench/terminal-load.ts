@@ -151,6 +151,8 @@ async function main(): Promise<void> {
       }
       return ms;
     };
+    const cpuOut = await clients[0].run('TIMEFORMAT="CPU-S=%U+%S"; time docker images >/dev/null 2>&1', /CPU-S=[\d.]+\+[\d.]+/, 60_000);
+    const cliCpuS = /CPU-S=([\d.]+)\+([\d.]+)/.exec(cpuOut)!.slice(1).reduce((a, b) => a + Number(b), 0);
     const nodeMs = await timeIn('node -e 0');
     const imagesMs = await timeIn('docker images');
 
@@ -203,7 +205,7 @@ first progress event). All times ms unless noted.
 
 Load phase wall clock: ${wallS.toFixed(1)} s; worst event-loop lag of the server process: ${f(lagMax)} ms.
 First trace line printed: \`${ref.firstTraceLine}\`.
-In the reference session, idle: bare \`node -e 0\` ${nodeMs.map(f).join(', ')} ms; \`docker images\` (CLI start-up through tsx + one daemon call) ${imagesMs.map(f).join(', ')} ms.
+In the reference session, idle: bare \`node -e 0\` ${nodeMs.map(f).join(', ')} ms; \`docker images\` (CLI start-up through tsx + one daemon call) ${imagesMs.map(f).join(', ')} ms. CPU time of one \`docker images\` (user+sys): ${cliCpuS.toFixed(2)} s — ${N} CLIs starting within a few seconds need ~${(N * cliCpuS).toFixed(0)} CPU-seconds on ${os.cpus().length} cores.
 
 Targets (issue 6): echo p95 < 50 ms → **${pct(echo, 95) < 50 ? 'met' : 'missed'}** (${f(pct(echo, 95))} ms);
 first trace line < 300 ms → **${pct(first, 95) < 300 ? 'met' : 'missed'}** at p95 (${f(pct(first, 95))} ms; reference alone ${f(ref.firstTraceMs)} ms).

@@ -1,0 +1,213 @@
+// Issue 6 "Proof", in Debian's Chromium through the real UI: sign up, open /terminal, `ls -a`
+// shows the starter files, `docker build` streams steps, an edit to app.py rebuilds the slow
+// dependency step, fixing the Dockerfile's order makes it CACHED, history/inspect print layers,
+// `docker run -it` shows an overlay root, a reload mid-build restores the screen and the build
+// finishes, and a second user sees none of it. Each step records its own pass/fail (the journey
+// goes on after a failure so one run tells which pieces work), and the test fails at the end
+// listing the failed steps. Needs root, bwrap and runc (the shell sandbox and the builds).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { shot, signUp, uniqueEmail } from './helpers.ts';
+
+function missing(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (bubblewrap shell sandbox, cgroups, runc builds)';
+  if (!fs.existsSync('/usr/bin/bwrap')) return 'needs bwrap (apt-get install bubblewrap)';
+  try {
+    execFileSync('runc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'needs runc (apt-get install runc)';
+  }
+  return undefined;
+}
+const skipReason = missing();
+
+/** The slow Dockerfile fixed: dependencies first, the code after. */
+const FIXED_DOCKERFILE = `FROM busybox
+WORKDIR /app
+COPY requirements.txt pip ./
+RUN sh ./pip install --requirement requirements.txt
+COPY . .
+EXPOSE 8000
+CMD ["sh", "./serve"]
+`;
+const EDIT_MARK = `EDITED_BY_E2E_${Date.now()}`;
+
+/** The terminal's visible screen text (xterm's DOM renderer), non-breaking spaces normalised. */
+async function screen(page: Page): Promise<string> {
+  return (await page.getByTestId('terminal').locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
+}
+
+let marks = 0;
+/** Types a command into the terminal (on a cleared screen) and waits for its end marker. */
+async function run(page: Page, cmd: string, opts: { timeout?: number; clear?: boolean } = {}): Promise<string> {
+  const n = ++marks;
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type(`${opts.clear === false ? '' : 'clear; '}${cmd}; echo "rc=$?" E""ND-${n}`);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page), { timeout: opts.timeout ?? 30_000, message: `"${cmd}" to finish` }).toMatch(new RegExp(`END-${n}\\b`));
+  return screen(page);
+}
+
+/** The trace view's step for the pip (dependency) instruction: its data-status. */
+function pipStep(page: Page) {
+  return page.getByTestId('trace-view').getByTestId('trace-step').filter({ hasText: 'pip install' }).last();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation', async ({ page, browser }) => {
+  test.skip(skipReason !== undefined, skipReason ?? '');
+  test.setTimeout(15 * 60_000);
+  const failures: string[] = [];
+  const step = async (name: string, fn: () => Promise<void>) => {
+    await test.step(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(`${name}: ${(err as Error).message.split('\n').slice(0, 4).join(' | ')}`);
+        await shot(page, `terminal-FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
+      }
+    });
+  };
+
+  const alice = { email: uniqueEmail('term-alice'), password: 'correct horse battery' };
+  await signUp(page, alice.email, alice.password);
+
+  await step('open /terminal, status connected', async () => {
+    await page.goto('/terminal');
+    await expect(page.getByTestId('terminal-status')).toHaveText('connected', { timeout: 30_000 });
+    await expect(page.getByTestId('terminal').locator('.xterm-rows')).toBeVisible();
+    await shot(page, 'terminal-01-connected');
+  });
+
+  await step('ls -a shows the starter files and the step-1 junk', async () => {
+    const out = await run(page, 'ls -a');
+    for (const f of ['app.py', 'Dockerfile', 'requirements.txt', '.git', 'node_modules', '.env', '.venv']) expect(out, f).toContain(f);
+    await shot(page, 'terminal-02-ls');
+  });
+
+  await step('docker build -t myapp:v1 . streams its steps', async () => {
+    await page.getByTestId('terminal').click();
+    await page.keyboard.type('clear; docker build -t myapp:v1 .; echo "rc=$?" BUILT""-V1');
+    await page.keyboard.press('Enter');
+    // streamed: the pip step's own output shows while the build is still running
+    await expect.poll(() => screen(page), { timeout: 60_000 }).toMatch(/Collecting/);
+    expect(await screen(page)).not.toMatch(/BUILT-V1/);
+    await expect.poll(() => screen(page), { timeout: 120_000 }).toMatch(/rc=0 BUILT-V1/);
+    await shot(page, 'terminal-03-build-v1');
+  });
+
+  await step('the trace view shows the terminal build with the pip step', async () => {
+    await expect(page.getByTestId('trace-build-status')).toHaveText('succeeded', { timeout: 30_000 });
+    await expect(pipStep(page)).toContainText(/line \d+/);
+    await shot(page, 'terminal-04-trace-v1');
+  });
+
+  await step('edit app.py in the editor and save', async () => {
+    await page.getByTestId('file-list').getByRole('button', { name: 'app.py', exact: true }).click();
+    const content = page.getByTestId('editor').locator('.cm-content');
+    await expect(content).toContainText('APP_VERSION');
+    await content.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.insertText(`\n# ${EDIT_MARK}\n`);
+    await page.getByTestId('editor-save').click();
+    await expect.poll(() => run(page, 'grep -c EDITED_BY_E2E app.py')).toMatch(/^1\s*$/m);
+    await shot(page, 'terminal-05-edited');
+  });
+
+  await step('Build button: the slow Dockerfile reruns the dependency step (not CACHED)', async () => {
+    await page.getByTestId('build-button').click();
+    await expect(page.getByTestId('trace-build-status')).toHaveText(/running|succeeded/, { timeout: 30_000 });
+    await expect(page.getByTestId('trace-build-status')).toHaveText('succeeded', { timeout: 120_000 });
+    await expect(pipStep(page)).toHaveAttribute('data-status', 'done');
+    await shot(page, 'terminal-06-rebuild-miss');
+  });
+
+  await step('fix the order in the Dockerfile (editor), save', async () => {
+    await page.getByTestId('file-list').getByRole('button', { name: 'Dockerfile', exact: true }).click();
+    const content = page.getByTestId('editor').locator('.cm-content');
+    await expect(content).toContainText('FROM busybox');
+    await content.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(FIXED_DOCKERFILE);
+    await page.getByTestId('editor-save').click();
+    await expect.poll(() => run(page, 'head -3 Dockerfile')).toContain('COPY requirements.txt pip ./');
+    await expect(page.getByTestId('editor-marker')).toHaveCount(0);
+  });
+
+  await step('build twice: the second time the dependency step is CACHED', async () => {
+    expect(await run(page, 'docker build -t myapp:v1 . >/dev/null 2>&1', { timeout: 120_000 })).toContain('rc=0');
+    const out = await run(page, 'docker build -t myapp:v1 . 2>&1 | grep -E "pip|CACHED" | cut -c1-70', { timeout: 120_000 });
+    expect(out).toMatch(/CACHED/);
+    expect(out).not.toMatch(/Collecting/); // pip did not run
+    await expect(page.getByTestId('trace-build-status')).toHaveText('succeeded', { timeout: 30_000 });
+    await expect(pipStep(page)).toHaveAttribute('data-status', 'cached');
+    await shot(page, 'terminal-07-cached');
+  });
+
+  await step('docker history and inspect --format RootFS.Layers print the layers', async () => {
+    const hist = await run(page, 'docker history myapp:v1 | cut -c1-90');
+    expect(hist).toMatch(/IMAGE\s+CREATED\s+CREATED BY\s+SIZE/);
+    expect(hist).toMatch(/pip install/);
+    await shot(page, 'terminal-08-history');
+    const layers = await run(page, "docker inspect --format='{{.RootFS.Layers}}' myapp:v1");
+    expect(layers).toMatch(/\[sha256:[0-9a-f]{64}/);
+    expect((layers.match(/sha256:/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    await shot(page, 'terminal-09-inspect');
+  });
+
+  await step('docker run --rm -it --entrypoint sh myapp:v1: mount shows an overlay root', async () => {
+    await page.getByTestId('terminal').click();
+    await page.keyboard.type('clear; docker run --rm -it --entrypoint sh myapp:v1');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => screen(page), { timeout: 60_000 }).toMatch(/\/app #/);
+    await page.keyboard.type('mount | grep overlay; echo IN""-CONTAINER');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => screen(page), { timeout: 20_000 }).toMatch(/IN-CONTAINER/);
+    const out = await screen(page);
+    expect(out).toMatch(/overlay on \/ type overlay/);
+    expect(out).toContain('lowerdir=');
+    await shot(page, 'terminal-10-run-overlay');
+    await page.keyboard.type('exit');
+    await page.keyboard.press('Enter');
+    expect(await run(page, 'echo back-on-host; ls /workspace | head -3')).toContain('back-on-host');
+  });
+
+  await step('reload mid-build: the screen comes back and the build finishes', async () => {
+    await page.getByTestId('terminal').click();
+    await page.keyboard.type('clear; docker build --no-cache -t myapp:slow .; echo "rc=$?" BUILT""-SLOW');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => screen(page), { timeout: 60_000 }).toMatch(/Collecting/);
+    const before = await screen(page);
+    expect(before).not.toMatch(/BUILT-SLOW/);
+    await page.reload();
+    await expect(page.getByTestId('terminal-status')).toHaveText('connected', { timeout: 30_000 });
+    await expect.poll(() => screen(page), { timeout: 10_000 }).toMatch(/load build definition|Collecting/);
+    await shot(page, 'terminal-11-reloaded');
+    await expect.poll(() => screen(page), { timeout: 120_000 }).toMatch(/rc=0 BUILT-SLOW/);
+    await shot(page, 'terminal-12-reloaded-finished');
+  });
+
+  await step('a second user sees none of the first user\'s images or files', async () => {
+    const ctx = await browser.newContext();
+    const bob = await ctx.newPage();
+    try {
+      await signUp(bob, uniqueEmail('term-bob'), 'another long password');
+      await bob.goto('/terminal');
+      await expect(bob.getByTestId('terminal-status')).toHaveText('connected', { timeout: 30_000 });
+      const images = await run(bob, 'docker images');
+      expect(images).toMatch(/REPOSITORY\s+TAG/);
+      expect(images).not.toContain('myapp');
+      const files = await run(bob, 'grep -c EDITED_BY_E2E app.py; head -3 Dockerfile | grep -c requirements; ls /workspaces 2>&1 | head -1');
+      expect(files).toMatch(/^0\s*$/m); // his own app.py, not alice's edit
+      expect(files).toMatch(/No such file/);
+      await shot(bob, 'terminal-13-second-user');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  expect(failures, `failed journey steps:\n${failures.join('\n')}`).toEqual([]);
+});
