@@ -44,6 +44,7 @@ export default function LabTerminal({ userId, className = '' }: { userId: string
         cursorBlink: true,
         fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
         fontSize: 14,
+        lineHeight: 1.2, // room for underscores below the baseline
         scrollback: 5000,
         theme: terminalTheme(),
       });
