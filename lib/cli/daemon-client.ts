@@ -154,6 +154,13 @@ export class DaemonClient implements EngineApi {
     await this.transfer(`/images/create?${q}`, opts, onLine);
   }
 
+  /** docker login's check through the daemon (POST /auth); the CLI then stores the login itself. */
+  async login(server: string, credentials: { username: string; password: string }, opts: { insecure?: boolean } = {}): Promise<void> {
+    const body = Buffer.from(JSON.stringify({ ...credentials, serveraddress: server }));
+    const { Readable } = await import('node:stream');
+    await this.json({ method: 'POST', path: `/auth${opts.insecure ? '?insecure=1' : ''}`, body: Readable.from([body]), headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } });
+  }
+
   /** Sends the login as X-Registry-Auth (base64 JSON, as docker does); reads NDJSON progress. */
   private async transfer(p: string, opts: TransferRequest, onLine?: (line: string) => void): Promise<void> {
     const headers: Record<string, string> = {};

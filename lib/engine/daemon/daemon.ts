@@ -105,6 +105,8 @@ export interface EngineApi {
   push(name: string, opts?: TransferRequest, onLine?: (line: string) => void): Promise<void>;
   /** docker pull NAME[:TAG|@DIGEST] into this (namespace's) image store. */
   pull(name: string, opts?: TransferRequest, onLine?: (line: string) => void): Promise<void>;
+  /** docker login's check, done where the network is: resolves when the registry accepts the login. */
+  login(server: string, credentials: { username: string; password: string }, opts?: { insecure?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 

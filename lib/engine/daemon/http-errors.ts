@@ -10,6 +10,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FAILED_PRECONDITION: 409,
   ALREADY_EXISTS: 409,
   UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
 };
 
 export function statusForCode(code: string): number {

@@ -118,6 +118,12 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
         return await api.save(names, res);
       }
       if (p === '/images/load' && method === 'POST') return sendJson(res, 200, await api.load(req));
+      if (p === '/auth' && method === 'POST') {
+        const body = await readJsonBody<{ username?: string; password?: string; serveraddress?: string }>(req);
+        if (!body.username || !body.password || !body.serveraddress) throw new EngineError('INVALID_INPUT', 'username, password and serveraddress are required');
+        await api.login(body.serveraddress, { username: body.username, password: body.password }, { insecure: q.get('insecure') === '1' });
+        return sendJson(res, 200, { Status: 'Login Succeeded' });
+      }
       if (p === '/images/create' && method === 'POST') {
         const from = q.get('fromImage');
         if (!from) throw new EngineError('INVALID_INPUT', 'fromImage= is required');
@@ -149,6 +155,19 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
       sendError(res, err);
     }
   };
+}
+
+async function readJsonBody<T>(req: http.IncomingMessage, max = 64 * 1024): Promise<T> {
+  let text = '';
+  for await (const c of req) {
+    text += String(c);
+    if (text.length > max) throw new EngineError('INVALID_INPUT', 'request body too large');
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new EngineError('INVALID_INPUT', 'request body is not JSON');
+  }
 }
 
 /** X-Registry-Auth (base64 JSON {username, password}, as docker sends it) and insecure=1. */

@@ -22,6 +22,7 @@ import { API_VERSION, LAB_VERSION, type BuildContextInput, type BuildOptions, ty
 import { nodeArchToOci } from '../image/config-builder.ts';
 import { parseReference } from '../image/reference.ts';
 import { pullReference, pushReference, type TransferOptions } from '../registry/client/transfer.ts';
+import { RegistryClient } from '../registry/client/registry-client.ts';
 import type { TransferRequest } from './daemon.ts';
 import { allNamespaceRoots } from './namespaces.ts';
 import { dockerfileFromDir, dockerfileFromTar, endObservation, observedSink, type BuildInfo, type BuildObservation } from './build-observer.ts';
@@ -158,6 +159,14 @@ export class LocalEngineApi implements EngineApi {
 
   async pull(name: string, opts: TransferRequest = {}, onLine?: (line: string) => void): Promise<void> {
     await pullReference(name, await this.transferOptions(name, opts, onLine));
+  }
+
+  async login(server: string, credentials: { username: string; password: string }, opts: { insecure?: boolean } = {}): Promise<void> {
+    const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    const client = new RegistryClient({ host, credentials, insecureHosts: opts.insecure ? [host] : [] });
+    const res = await client.request('GET', '/v2/', { scopes: [] });
+    await res.body?.cancel();
+    if (res.status !== 200) throw new EngineError('UNAUTHORIZED', `login to ${host} failed (HTTP ${res.status}): check the username and password`);
   }
 
   private async transferOptions(name: string, opts: TransferRequest, onLine?: (line: string) => void): Promise<TransferOptions> {

@@ -3,6 +3,7 @@
 // talks to a loopback registry with the login the CLI sent or the one the web app gives it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -89,4 +90,24 @@ describe('push and pull through the namespaced daemon', () => {
     expect(pull.err).toMatch(/401|unauthori[sz]ed|denied|authentication/i);
     expect(await engineForNamespace(engine, 'carol').images.find(name)).toBeUndefined();
   }, 60_000);
+
+  it('checks a login through the daemon (POST /auth), for docker login in a shell without network', async () => {
+    const post = async (body: unknown) => {
+      const socketPath = await daemon.socketFor('alice');
+      return new Promise<{ status: number; json: { Status?: string; code?: string } }>((resolve, reject) => {
+        const req = http.request({ socketPath, method: 'POST', path: '/auth?insecure=1' }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    };
+    expect(await post({ ...alice, serveraddress: reg.host })).toEqual({ status: 200, json: { Status: 'Login Succeeded' } });
+    const bad = await post({ username: 'alice', password: 'wrong', serveraddress: reg.host });
+    expect(bad.status).toBe(401);
+    expect(bad.json.code).toBe('UNAUTHORIZED');
+    expect((await post({ username: 'alice' })).status).toBe(400);
+  });
 });
