@@ -15,7 +15,7 @@ import { loadStarter, type StarterSource } from './workspace-lifecycle.ts';
 import { SMALL_JUNK, tempDir } from './test-helpers.ts';
 
 const dirs: string[] = [];
-let opts: { env: NodeJS.ProcessEnv; starter: StarterSource };
+let opts: { env: { LAB_DATA_DIR: string }; starter: StarterSource };
 beforeAll(async () => {
   // The real lesson starter with small junk: the checks see the student's real files.
   const real = await loadStarter();

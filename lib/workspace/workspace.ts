@@ -41,20 +41,23 @@ export { WorkspaceError, WORKSPACE_ERROR_STATUS, type WorkspaceErrorCode } from 
 export { listFiles, readFile, writeFile, deleteFile, MAX_FILE_BYTES, HEAVY_DIRS, type FileEntry, type FileContent } from './workspace-files.ts';
 export { withWorkspaceLock, loadStarter, type StarterSource } from './workspace-lifecycle.ts';
 
+/** The environment variables the workspace reads (process.env by default). */
+export type WorkspaceEnv = Record<string, string | undefined>;
+
 /** `$LAB_DATA_DIR/workspaces` (default ./data/workspaces), absolute. */
-export function workspacesRoot(env: NodeJS.ProcessEnv = process.env): string {
+export function workspacesRoot(env: WorkspaceEnv = process.env): string {
   return path.resolve(env.LAB_DATA_DIR || 'data', 'workspaces');
 }
 
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /** Absolute path of a user's workspace (it may not exist yet). */
-export function workspaceDir(userId: string, env: NodeJS.ProcessEnv = process.env): string {
+export function workspaceDir(userId: string, env: WorkspaceEnv = process.env): string {
   if (!USER_ID.test(userId)) throw new WorkspaceError('INVALID_INPUT', `"${userId}" is not a valid user id for a workspace.`);
   return path.join(workspacesRoot(env), userId);
 }
 
-export type WorkspaceOptions = { env?: NodeJS.ProcessEnv; starter?: StarterSource };
+export type WorkspaceOptions = { env?: WorkspaceEnv; starter?: StarterSource };
 
 /** The user's workspace, created from the starter files when missing. Returns its absolute path. */
 export async function ensureWorkspace(userId: string, opts: WorkspaceOptions = {}): Promise<string> {
