@@ -68,8 +68,8 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout!.on('data', (d) => (stdout += d));
+      child.stderr!.on('data', (d) => (stderr += d));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
       child.stdin?.end(input);
@@ -101,6 +101,23 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
   it('--entrypoint overrides; a pipe feeds -i; the exit code comes back', async () => {
     expect(await lab(['run', '--rm', '--entrypoint', 'echo', 'busybox', 'from', 'entrypoint'])).toMatchObject({ code: 0, stdout: 'from entrypoint\n' });
     expect(await lab(['run', '--rm', '-i', 'busybox', 'cat'], 'hi\n')).toMatchObject({ code: 0, stdout: 'hi\n' });
+  });
+
+  it('Ctrl-C reaches the container; a second one kills it (process 1 ignores SIGINT)', async () => {
+    const child = spawn(process.execPath, [path.join(repo, 'bin/lab.mjs'), 'run', '--rm', 'busybox', 'sleep', '300'], {
+      env: { ...process.env, LAB_HOST: `unix://${sock}` }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    for (let i = 0; i < 100 && !(await lab(['ps', '-q'])).stdout.trim(); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await lab(['ps', '-q'])).stdout.trim()).not.toBe(''); // sleep as pid 1 ignored it, as in docker
+    child.kill('SIGINT');
+    expect(await closed).toBe(137);
+    expect(stderr).toContain('killing the container');
+    expect((await lab(['ps', '-a', '-q'])).stdout).toBe('');
   });
 
   it('an unknown image: Unable to find image, exit 125', async () => {

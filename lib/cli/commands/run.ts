@@ -143,6 +143,16 @@ async function attachAndRun(socketPath: string, client: Awaited<ReturnType<typeo
   exit.catch(() => undefined);
   const size = () => (process.stdout.isTTY ? `?h=${process.stdout.rows}&w=${process.stdout.columns}` : '');
   const onResize = () => void client.json({ method: 'POST', path: `/containers/${id}/resize${size()}` }).catch(() => undefined);
+  // Ctrl-C and kill reach the container (docker's sig-proxy); a process 1 without a handler
+  // ignores SIGINT, so a second Ctrl-C kills it.
+  let interrupts = 0;
+  const forward = (sig: NodeJS.Signals) => {
+    const signal = sig === 'SIGINT' && ++interrupts > 1 ? 'KILL' : sig.replace(/^SIG/, '');
+    if (signal === 'KILL') process.stderr.write('\nkilling the container (a second Ctrl-C)\n');
+    void client.json({ method: 'POST', path: `/containers/${id}/kill?signal=${signal}` }).catch(() => undefined);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
   try {
     if (raw) process.stdin.setRawMode(true);
     await client.json({ method: 'POST', path: `/containers/${id}/start${f.tty ? size() : ''}` });
@@ -154,6 +164,8 @@ async function attachAndRun(socketPath: string, client: Awaited<ReturnType<typeo
     return daemonError(err);
   } finally {
     process.stdout.off('resize', onResize);
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
     if (raw) process.stdin.setRawMode(false);
     req.destroy();
     if (stdin) process.stdin.destroy(); // nothing more to send: let the process end

@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { ContainerManager } from './container-manager.ts';
+import { ContainerManager } from './container-manager.ts';
 import type { CreateContainerOptions } from './container.ts';
 import { containersUnavailableReason, createContainerEnv, type ContainerEnv } from './testing/container-env.ts';
 import { listContainers, mountsBelow } from '../executor/testing/busybox-rootfs.ts';
@@ -124,6 +124,46 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
   });
 });
 
+describe.skipIf(!!reason)('container limits', () => {
+  let env: ContainerEnv;
+  beforeAll(async () => {
+    env = await createContainerEnv('limits');
+  });
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  it('writing past the disk budget kills the container; more running containers than allowed are refused', async () => {
+    const small = new ContainerManager({ dir: path.join(env.base, 'small'), images: env.engine.images, snapshotter: env.engine.snapshotter, limits: { diskBytes: 4 << 20 }, maxRunning: 1 });
+    await small.init();
+    const hog = await small.create({ image: 'busybox', cmd: ['sh', '-c', 'dd if=/dev/zero of=/big bs=1M count=16 2>/dev/null; sleep 60'] });
+    const waited = small.wait(hog.id);
+    await small.start(hog.id);
+    const second = await small.create({ image: 'busybox', cmd: ['true'] });
+    await expect(small.start(second.id)).rejects.toThrow(/1 containers are running already \(the limit is 1\)/);
+    expect((await waited).exitCode).toBe(137);
+    expect((await small.inspect(hog.id)).error).toMatch(/more than the 4 MiB a container may write/);
+    await small.remove(hog.id);
+    await small.remove(second.id);
+    expect(listContainers(small.runcRoot)).toEqual([]);
+    expect(mountsBelow(env.base)).toEqual([]);
+  });
+
+  it('kill sends a signal: TERM stops a shell that traps it, KILL anything', async () => {
+    const rec = await env.manager.create({ image: 'busybox', cmd: ['sh', '-c', 'trap "echo got-term; exit 9" TERM; while true; do sleep 0.1; done'], autoRemove: true });
+    let out = '';
+    await env.manager.attach(rec.id, { onOutput: (_s, c) => (out += c) });
+    const waited = env.manager.wait(rec.id);
+    await env.manager.start(rec.id);
+    await new Promise((r) => setTimeout(r, 300)); // let the trap be set
+    await env.manager.kill(rec.id, 'TERM');
+    expect((await waited).exitCode).toBe(9);
+    expect(out).toBe('got-term\n');
+    await expect(env.manager.kill(rec.id, 'BOGUS')).rejects.toThrow();
+    env.assertClean();
+  });
+});
+
 describe.skipIf(!!reason)('daemon restart', () => {
   let env: ContainerEnv;
   beforeAll(async () => {
@@ -144,6 +184,8 @@ describe.skipIf(!!reason)('daemon restart', () => {
       await m.init();
       const c = await m.create({ image: 'busybox', cmd: ['sleep', '300'], name: 'orphan' });
       await m.start(c.id);
+      const { execFileSync } = await import('node:child_process');
+      while (!execFileSync('runc', ['--root', m.runcRoot, 'list', '-q'], { encoding: 'utf8' }).includes(c.id)) await new Promise((r) => setTimeout(r, 50));
       console.log('started');
     `;
     const file = path.join(env.base, 'crash.mts');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { EngineError } from '../errors.ts';
 import { DEFAULT_LIMITS, type ExecLimits } from '../executor/executor.ts';
+import { diskUsage } from '../executor/disk-usage.ts';
 import { hostCommand } from '../executor/host-command.ts';
 import { clampToHost } from '../executor/host-limits.ts';
 import { recordMountStubs, removeMountStubs, type StubRecord } from '../executor/mount-stubs.ts';
@@ -37,8 +38,10 @@ export interface ContainerManagerOptions {
   snapshotter?: Snapshotter;
   spawnTerminal?: TerminalSpawner;
   runc?: string;
-  /** Executor limits; a container's default wall-clock limit is one hour. */
+  /** Executor limits; for containers: one hour wall-clock, 1 GiB written to the upper dir. */
   limits?: Partial<ExecLimits>;
+  /** Running containers at once in this namespace (they run outside the shell's cgroup). Default 4. */
+  maxRunning?: number;
 }
 
 interface Live {
@@ -50,6 +53,8 @@ interface Live {
 }
 
 export const CONTAINER_TIMEOUT_MS = 60 * 60_000;
+export const CONTAINER_DISK_BYTES = 1024 * 1024 * 1024;
+const SIGNALS = /^(SIG)?(HUP|INT|QUIT|KILL|USR1|USR2|TERM|STOP|CONT|WINCH)$/;
 
 export class ContainerManager implements Containers {
   readonly store: RecordStore;
@@ -135,6 +140,11 @@ export class ContainerManager implements Containers {
   async start(ref: string, size?: { cols: number; rows: number }): Promise<void> {
     const rec = await this.store.resolve(ref);
     if (rec.status === 'running') throw new EngineError('FAILED_PRECONDITION', `container ${rec.name} is already running`);
+    const max = this.opts.maxRunning ?? 4;
+    const running = [...this.live.values()].filter((l) => l.proc).length;
+    if (running >= max) {
+      throw new EngineError('FAILED_PRECONDITION', `${running} containers are running already (the limit is ${max}): stop one first (docker ps, then docker rm -f NAME)`);
+    }
     const dir = this.store.containerDir(rec.id);
     const rootfs = path.join(dir, 'rootfs');
     const bundle = path.join(dir, 'bundle');
@@ -144,7 +154,7 @@ export class ContainerManager implements Containers {
     let stubs: StubRecord | undefined;
     const l = this.liveFor(rec.id);
     try {
-      const limits = await clampToHost({ ...DEFAULT_LIMITS, timeoutMs: CONTAINER_TIMEOUT_MS, ...this.opts.limits });
+      const limits = await clampToHost({ ...DEFAULT_LIMITS, timeoutMs: CONTAINER_TIMEOUT_MS, diskBytes: CONTAINER_DISK_BYTES, ...this.opts.limits });
       const user = await resolveUser(rootfs, rec.user);
       await mkdirAllInRoot(rootfs, rec.workingDir, 0o755, user.uid, user.gid);
       const hostname = rec.id.slice(0, 12);
@@ -173,9 +183,14 @@ export class ContainerManager implements Containers {
         error = `killed after the time limit of ${Math.round(limits.timeoutMs / 60_000)} minutes`;
         void proc.kill();
       }, limits.timeoutMs);
+      const watchdog = this.watchDisk(path.join(dir, 'upper'), limits.diskBytes, (used) => {
+        error = `killed: it wrote ${Math.round(used / 1048576)} MiB, more than the ${Math.round(limits.diskBytes / 1048576)} MiB a container may write`;
+        void proc.kill();
+      });
       const stubsAtStart = stubs;
       void proc.exited.then((code) => {
         clearTimeout(timer);
+        clearInterval(watchdog);
         return this.finish(running, code, stubsAtStart, error);
       });
     } catch (err) {
@@ -203,6 +218,34 @@ export class ContainerManager implements Containers {
       this.live.delete(rec.id);
       l.resolveExit(exitCode);
     }
+  }
+
+  /** Bytes in the upper dir, checked every 2 s (like the executor's RUN watchdog). */
+  private watchDisk(upper: string, limit: number, over: (used: number) => void): NodeJS.Timeout | undefined {
+    if (!(limit > 0)) return undefined;
+    let busy = false;
+    let fired = false;
+    return setInterval(async () => {
+      if (busy || fired) return;
+      busy = true;
+      const used = await diskUsage(upper, limit).catch(() => 0);
+      busy = false;
+      if (used > limit) {
+        fired = true;
+        over(used);
+      }
+    }, 2000);
+  }
+
+  /** docker kill: a signal to the container's first process (pid 1 ignores those it has no handler for). */
+  async kill(ref: string, signal = 'KILL'): Promise<void> {
+    const rec = await this.store.resolve(ref);
+    const sig = signal.toUpperCase();
+    if (!SIGNALS.test(sig)) throw new EngineError('INVALID_ARGUMENT', `unknown signal "${signal}": use e.g. TERM, INT or KILL`);
+    const l = this.live.get(rec.id);
+    if (rec.status !== 'running' || !l?.proc) throw new EngineError('FAILED_PRECONDITION', `container ${rec.name} is not running`);
+    if (sig.replace(/^SIG/, '') === 'KILL') return l.proc.kill();
+    await hostCommand(this.runc, ['--root', this.runcRoot, 'kill', rec.id, sig.replace(/^SIG/, '')]);
   }
 
   async resize(ref: string, cols: number, rows: number): Promise<void> {

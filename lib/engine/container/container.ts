@@ -12,6 +12,9 @@
  *   id, name      64 hex characters (the short id = the first 12 is also the hostname);
  *                 a name is --name or a generated "adjective_noun". ps, rm and diff accept
  *                 a name, a full id or a unique id prefix.
+ *   limits        The executor's (memory, pids, rlimits) plus: one hour wall-clock, 1 GiB
+ *                 written to the upper dir (a watchdog, every 2 s), at most 4 running
+ *                 containers per namespace (they run in the daemon, outside the shell's cgroup).
  *   process       Entrypoint + Cmd from the image config; `--entrypoint X` replaces the
  *                 entrypoint and drops the image's Cmd (as Docker does); CMD... after the
  *                 image replaces Cmd. Env, WorkingDir and User come from the image, -e/-w/-u
@@ -135,6 +138,8 @@ export interface Containers {
   attach(ref: string, opts: AttachOptions): Promise<() => void>;
   start(ref: string, size?: { cols: number; rows: number }): Promise<void>;
   resize(ref: string, cols: number, rows: number): Promise<void>;
+  /** Sends a signal (KILL, TERM, INT...) to the container's process. */
+  kill(ref: string, signal?: string): Promise<void>;
   /** Resolves with the exit code once the container exited (and, with --rm, was removed). */
   wait(ref: string): Promise<{ exitCode: number }>;
   list(opts?: { all?: boolean }): Promise<ContainerRecord[]>;

@@ -11,6 +11,7 @@
 //          and HTTP/1.1 lets both bodies flow at once, which is all the CLI needs.)
 //   POST   /containers/{id}/start?h=&w=      204 (h/w: the tty's initial size)
 //   POST   /containers/{id}/resize?h=&w=     200
+//   POST   /containers/{id}/kill?signal=INT  204
 //   POST   /containers/{id}/wait             {StatusCode} once it exited (and --rm removed it)
 //   GET    /containers/json?all=1            [{Id, Names, Image, ImageID, Command, Created, State, Status}]
 //   GET    /containers/{id}/json             the container record
@@ -74,6 +75,11 @@ export function containerRoutes(view: Engine, opts: { spawnTerminal?: TerminalSp
       if (action === '/attach' && method === 'POST') return await attach(m, ref, req, res, flag(q, 'stdin'));
       if (action === '/start' && method === 'POST') {
         await m.start(ref, size(q));
+        res.writeHead(204).end();
+        return true;
+      }
+      if (action === '/kill' && method === 'POST') {
+        await m.kill(ref, q.get('signal') ?? 'KILL');
         res.writeHead(204).end();
         return true;
       }
