@@ -43,7 +43,7 @@ export type Problem = {
 };
 
 function fail(status: number, code: string, message: string): ApiResult {
-  return { status, body: { error: { code, message } } };
+  return { status, body: { error: message, code } };
 }
 
 /** Maps anything thrown to a response; unknown errors become a 500 without internals. */
