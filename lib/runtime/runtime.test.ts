@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRuntime, getRuntime, runtimeStarted } from './runtime.ts';
 import { shellProblem } from './shell-availability.ts';
+import { migratedSqlite, type TestDb } from '../site/test-db.ts';
+import { resetRegistryHandler } from '../site/registry-server.ts';
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn('runtime.test: skipped — opening the engine with its builder needs root');
@@ -26,16 +28,25 @@ function ping(socketPath: string): Promise<string> {
 describe.skipIf(!isRoot)('getRuntime', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runtime-'));
   const env = { ...process.env, LAB_ROOT: path.join(dir, 'engine'), LAB_DATA_DIR: dir, REDIS_URL: '', LAB_REGISTRY_SECRET: 'r'.repeat(40) };
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await migratedSqlite();
+    resetRegistryHandler();
+  }, 60_000);
   afterAll(async () => {
     await closeRuntime();
+    resetRegistryHandler();
+    await t?.cleanup();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts once per process and serves one daemon socket per namespace', async () => {
-    const [a, b] = await Promise.all([getRuntime(env), getRuntime(env)]);
+    const [a, b] = await Promise.all([getRuntime(env, t.db), getRuntime(env, t.db)]);
     expect(a).toBe(b);
     expect(runtimeStarted()).toBe(true);
     expect(a.queue.kind).toBe('embedded');
+    await a.builds.ready;
+    expect(await a.builds.list('student1')).toEqual([]);
     expect(a.engine.root).toBe(path.join(dir, 'engine'));
     const s1 = await a.daemon.socketFor('student1');
     const s2 = await a.daemon.socketFor('student2');
@@ -46,7 +57,7 @@ describe.skipIf(!isRoot)('getRuntime', () => {
   }, 120_000);
 
   it('closes shells, queue and daemon: sockets gone, worker lock released', async () => {
-    const rt = await getRuntime(env);
+    const rt = await getRuntime(env, t.db);
     const s1 = await rt.daemon.socketFor('student1');
     await closeRuntime();
     expect(runtimeStarted()).toBe(false);

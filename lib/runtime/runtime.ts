@@ -11,6 +11,8 @@
  *   socket per namespace (a namespace = one user's view of images, containers, build cache).
  * - queue: the web builds' job queue (workers/open-queue.ts): embedded with an in-process worker
  *   by default, BullMQ when REDIS_URL is set.
+ * - builds: the build service (lib/builds): starts web builds on the queue, records terminal
+ *   builds through the daemon's observer, streams and replays traces.
  * - terminal: the SessionManager of sandboxed shells (lib/terminal).
  * - registry: the OCI distribution handler served at /v2 on the site's origin.
  *
@@ -18,7 +20,8 @@
  *   first getRuntime()   — sweep shell cgroups a crashed server left, open the engine, start the
  *                          daemon and the queue. A failure is remembered for the process
  *                          (the next call retries), never half-started.
- *   closeRuntime()       — on SIGTERM/SIGINT: shells first (they use the daemon), then the queue
+ *   closeRuntime()       — on SIGTERM/SIGINT: shells first (they use the daemon), the build
+ *                          service's followers, then the queue
  *                          (a running build is aborted and recorded failed-retryable), then the
  *                          daemon and its sockets.
  */
@@ -31,6 +34,9 @@ import { sweepShellCgroups } from '../terminal/shell-cgroup.ts';
 import { openBuildQueue, queueConfigFromEnv } from '../../workers/open-queue.ts';
 import type { BuildQueue } from '../../workers/queue.ts';
 import { registryHandler } from '../site/registry-server.ts';
+import { createBuildService, type BuildService } from '../builds/build-service.ts';
+import { ensureWorkspace } from '../workspace/workspace.ts';
+import { db, type Db } from '../db.ts';
 import { startLabDaemon, type LabDaemon } from './daemon-wiring.ts';
 
 type Env = Record<string, string | undefined>;
@@ -39,6 +45,7 @@ export interface LabRuntime {
   engine: Engine;
   daemon: LabDaemon;
   queue: BuildQueue;
+  builds: BuildService;
   terminal: SessionManager;
   registry: RegistryHandler;
   /** Stops everything in order (shells, queue, daemon). Idempotent. */
@@ -47,9 +54,10 @@ export interface LabRuntime {
 
 const slot = globalThis as unknown as { __labRuntime?: Promise<LabRuntime> };
 
-/** The runtime of this process, started on first use. */
-export function getRuntime(env: Env = process.env): Promise<LabRuntime> {
-  slot.__labRuntime ??= startRuntime(env);
+/** The runtime of this process, started on first use (later calls get the same one, whatever
+ *  they pass: env and database only matter to the first call — tests give temp ones). */
+export function getRuntime(env: Env = process.env, database?: Db): Promise<LabRuntime> {
+  slot.__labRuntime ??= startRuntime(env, database ?? db());
   slot.__labRuntime.catch(() => (slot.__labRuntime = undefined));
   return slot.__labRuntime;
 }
@@ -67,7 +75,7 @@ export async function closeRuntime(): Promise<void> {
   slot.__labRuntime = undefined;
 }
 
-async function startRuntime(env: Env): Promise<LabRuntime> {
+async function startRuntime(env: Env, database: Db): Promise<LabRuntime> {
   const root = path.resolve(resolveLabRoot(env));
   const swept = await sweepShellCgroups().catch(() => 0);
   if (swept) console.warn(`runtime: removed ${swept} shell cgroup(s) left by a previous server`);
@@ -75,10 +83,12 @@ async function startRuntime(env: Env): Promise<LabRuntime> {
   const engine = await openEngine({ root });
   if (engine.builderProblem) console.warn(`runtime: ${engine.builderProblem}`);
   const opened = await openBuildQueue({ ...queueConfigFromEnv(env), root });
+  const builds = createBuildService({ db: database, queue: opened.queue, workspaceDir: (userId) => ensureWorkspace(userId, { env }) });
   let daemon: LabDaemon;
   try {
-    daemon = await startLabDaemon({ engine, root });
+    daemon = await startLabDaemon({ engine, root, observeBuild: builds.observer });
   } catch (err) {
+    await builds.close();
     await opened.close();
     throw err;
   }
@@ -87,11 +97,13 @@ async function startRuntime(env: Env): Promise<LabRuntime> {
     engine,
     daemon,
     queue: opened.queue,
+    builds,
     terminal,
-    registry: registryHandler(env),
+    registry: registryHandler(env, database),
     close: () =>
       (closing ??= (async () => {
         await terminal.closeAll().catch((err) => console.error('runtime: closing shells:', err));
+        await builds.close().catch((err) => console.error('runtime: closing the build service:', err));
         await opened.close().catch((err) => console.error('runtime: closing the queue:', err));
         await daemon.close().catch((err) => console.error('runtime: closing the daemon:', err));
       })()),
