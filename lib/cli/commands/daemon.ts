@@ -1,10 +1,12 @@
 // lab daemon — runs the engine and serves the CLI on a Unix socket ($LAB_HOST, default
-// $LAB_ROOT/lab.sock), like dockerd. Stops on SIGINT/SIGTERM and removes its socket.
+// $LAB_ROOT/lab.sock), like dockerd: the default namespace (the web lab's per-student sockets
+// are lib/engine/daemon/namespaced-daemon.ts). Stops on SIGINT/SIGTERM and removes its socket.
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
 import { openEngine } from '../../engine/daemon/engine.ts';
 import { LocalEngineApi } from '../../engine/daemon/local-api.ts';
 import { startDaemon } from '../../engine/daemon/http-server.ts';
+import { containerRoutes } from '../../engine/daemon/container-routes.ts';
 import { resolveLabRoot, resolveSocketPath } from '../../engine/daemon/socket-path.ts';
 
 const command: Command = {
@@ -18,7 +20,10 @@ const command: Command = {
     const socketPath = resolveSocketPath(env);
     const engine = await openEngine({ root });
     const api = new LocalEngineApi(engine);
-    const handle = await startDaemon(api, socketPath);
+    // docker run -it needs a pseudo-terminal (node-pty); without it only non-tty runs work
+    const spawnTerminal = await import('../pty-spawner.ts').then((m) => m.spawnPty, () => undefined);
+    const containers = containerRoutes(engine, { spawnTerminal });
+    const handle = await startDaemon(api, socketPath, { handleContainerRoute: containers });
     process.stderr.write(`lab daemon: state in ${root}\n`);
     if (engine.builderProblem) process.stderr.write(`lab daemon: warning: ${engine.builderProblem}\n`);
     process.stderr.write(`lab daemon: listening on unix://${socketPath}\n`);
@@ -32,6 +37,7 @@ const command: Command = {
       process.on('SIGTERM', stop);
     });
     process.stderr.write('lab daemon: shutting down\n');
+    await containers.close();
     await handle.close();
     return 0;
   },

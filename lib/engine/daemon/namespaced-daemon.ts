@@ -5,18 +5,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type http from 'node:http';
 import { EngineError } from '../errors.ts';
 import type { Engine } from './engine.ts';
 import { LocalEngineApi, type LocalApiOptions } from './local-api.ts';
 import { startDaemon, type DaemonHandle } from './http-server.ts';
 import { engineForNamespace, validateNamespace } from './namespaces.ts';
 import type { BuildObserver } from './build-observer.ts';
+import type { TerminalSpawner } from '../container/container.ts';
+import { containerRoutes, type RouteHandler } from './container-routes.ts';
 
 export type { BuildObserver, BuildInfo, BuildObservation } from './build-observer.ts';
 
-/** A2's type (lib/engine/container/container.ts): starts a process on a pseudo-terminal. */
-export type TerminalSpawner = (...args: never[]) => unknown;
+export type { TerminalSpawner };
 
 export interface NamespacedDaemonOptions {
   /** From openEngine({ root: LAB_ROOT }): the default namespace, holding the base images. */
@@ -37,25 +37,14 @@ export interface NamespacedDaemon {
   close(): Promise<void>;
 }
 
-type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
-
-/** A2's container routes when lib/engine/daemon/container-routes.ts exists, else none. */
-async function containerRoutesFor(view: Engine, spawnTerminal?: TerminalSpawner): Promise<RouteHandler | undefined> {
-  const spec = './container-routes.ts'; // not a static import: the module lands separately
-  const mod = (await import(/* @vite-ignore */ spec).catch(() => undefined)) as
-    | { containerRoutes?: (view: Engine, opts: { spawnTerminal?: TerminalSpawner }) => RouteHandler }
-    | undefined;
-  return mod?.containerRoutes?.(view, { spawnTerminal });
-}
-
 export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Promise<NamespacedDaemon> {
   const socketDir = path.resolve(opts.socketDir);
   await fs.mkdir(socketDir, { recursive: true, mode: 0o755 });
   await fs.chmod(socketDir, 0o755);
-  const servers = new Map<string, Promise<DaemonHandle>>();
+  const servers = new Map<string, Promise<DaemonHandle & { containers: RouteHandler }>>();
   let closed = false;
 
-  async function start(ns: string): Promise<DaemonHandle> {
+  async function start(ns: string): Promise<DaemonHandle & { containers: RouteHandler }> {
     const dir = path.join(socketDir, ns);
     await fs.mkdir(dir, { recursive: true, mode: 0o755 });
     await fs.chmod(dir, 0o755);
@@ -68,10 +57,11 @@ export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Prom
         ? (info) => observeBuild(ns, { ...info, buildId: randomBytes(12).toString('hex'), source: 'terminal' })
         : undefined,
     };
-    const handleContainerRoute = await containerRoutesFor(view, opts.spawnTerminal);
+    const containers = containerRoutes(view, { spawnTerminal: opts.spawnTerminal });
     // 0666: the sandboxed shell's uid must be able to connect; the 0755 dirs keep others from
     // replacing it, and the namespace is decided by WHICH socket, not by anything the client says.
-    return startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute });
+    const handle = await startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute: containers });
+    return { ...handle, containers };
   }
 
   return {
@@ -90,7 +80,11 @@ export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Prom
       closed = true;
       const handles = await Promise.allSettled(servers.values());
       servers.clear();
-      await Promise.all(handles.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)));
+      await Promise.all(handles.map(async (h) => {
+        if (h.status !== 'fulfilled') return;
+        await h.value.containers.close(); // running containers end with their daemon
+        await h.value.close();
+      }));
     },
   };
 }
