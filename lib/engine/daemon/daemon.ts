@@ -1,6 +1,7 @@
 /**
  * The daemon: `lab daemon` is to `lab` what dockerd is to the docker CLI. It owns the state
  * directory ($LAB_ROOT), runs builds, and answers the image verbs over HTTP on a Unix socket.
+ * In the web lab one process serves many students: one socket per namespace (below).
  *
  * Terms
  *   LAB_ROOT     State directory (default ./data/engine): store/ (OCI layout: blobs + index.json
@@ -15,6 +16,25 @@
  *                connectEngine(): the daemon when its socket answers /_ping, else direct.
  *   composition root  engine.ts: the one place that constructs the content store, image store,
  *                build cache, snapshotter, executor and solver from $LAB_ROOT.
+ *   namespace    One student's view of the engine (namespaces.ts), a name [a-z0-9][a-z0-9_-]{0,62}
+ *                (the web uses the user id: namespaceForUser). It has its own image names
+ *                ($LAB_ROOT/namespaces/<ns>/index.json over the shared blobs), its own build
+ *                cache records (namespaces/<ns>/cache) and containers (namespaces/<ns>/containers).
+ *                Shared underneath: blobs (a layer is stored once), unpacked layers, the executor.
+ *                "default" is the base engine itself: the standalone `lab daemon` and the direct
+ *                CLI use it, and its images (busybox:latest) are the BASE IMAGES every namespace
+ *                sees read-only — found and listed after the namespace's own names; rmi of them or
+ *                a tag over their names is refused (FAILED_PRECONDITION); a student's own tag of
+ *                one can be untagged.
+ *   GC roots     Blobs are shared, so garbage collection (`lab builder prune`) keeps what ANY
+ *                namespace's names or cache records reach, plus registry links (allNamespaceRoots);
+ *                prune drops only the caller's cache records; df lists the caller's view.
+ *   namespaced daemon  namespaced-daemon.ts: <socketDir>/<ns>/lab.sock (socket 0666 in 0755
+ *                dirs), started on first socketFor(ns); WHICH socket decides the namespace, so a
+ *                sandboxed shell bound to one socket can reach nothing else. Each build is told
+ *                to the BuildObserver (build-observer.ts). Registry logins: the one the CLI sends
+ *                (X-Registry-Auth), else registryCredentials(ns, host) — never the daemon user's
+ *                own stored logins (the standalone daemon falls back to those).
  *
  * HTTP API (modelled on the Docker Engine API; JSON unless said otherwise)
  *   GET    /_ping                         "OK"
@@ -35,8 +55,16 @@
  *   GET    /system/df                     DiskUsageReport
  *   GET    /system/check                  CheckReport
  *   POST   /build/prune?all=1             PruneReport
+ *   POST   /images/{name}/push?tag=&insecure=1     docker push; header X-Registry-Auth:
+ *          base64 JSON {username, password}; response application/x-ndjson: {"status": line}...
+ *          then {"status":"done","done":true} or {"error": message, "code": code}
+ *   POST   /images/create?fromImage=&tag=&insecure=1   docker pull; same headers and stream
+ *   POST   /auth?insecure=1               body {username, password, serveraddress} ->
+ *          {Status: "Login Succeeded"} | 401 UNAUTHORIZED (docker login's check: the sandboxed
+ *          shell has no network, the daemon has)
+ *   /containers/...                      docker run/ps/rm/diff: container-routes.ts
  *   Errors: {message, code} with the status from statusForCode (NOT_FOUND 404, INVALID_* 400,
- *   FAILED_PRECONDITION/ALREADY_EXISTS 409, UNAVAILABLE 503, else 500).
+ *   UNAUTHORIZED 401, FAILED_PRECONDITION/ALREADY_EXISTS 409, UNAVAILABLE 503, else 500).
  *
  * Lifecycle of the daemon
  *   start: resolve LAB_ROOT and the socket; a socket file nobody answers on is stale and is

@@ -1,5 +1,6 @@
 // The image store: names (tags) in the OCI layout's index.json on top of the content store.
-// See image.ts for the terms and lifecycle.
+// See image.ts for the terms and lifecycle. A namespace's store (lib/engine/daemon/namespaces.ts)
+// keeps its names in its own index and reads a `base` store's images read-only after its own.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
