@@ -106,6 +106,15 @@ describe.skipIf(!!cannotBuild)('builds in namespaces', () => {
     const bobImg = await bob.images.get('app:1');
     const aliceOnly = aliceImg.manifest.layers.map((l) => l.digest).filter((d) => !bobImg.manifest.layers.some((b) => b.digest === d));
     expect(aliceOnly.length).toBeGreaterThan(0);
+    // df: each namespace sees its own image and cache records (plus the base image), not the other's
+    const dfAlice = await new LocalEngineApi(alice).diskUsage();
+    const dfBob = await new LocalEngineApi(bob).diskUsage();
+    expect(dfAlice.images.map((i) => i.id).sort()).toEqual([aliceImg.id, (await engine.images.get('busybox')).id].sort());
+    expect(dfBob.images.map((i) => i.id)).not.toContain(aliceImg.id);
+    expect(dfAlice.buildCache.length).toBeGreaterThan(0);
+    const aliceCache = new Set(await alice.cache.roots());
+    expect((await bob.cache.roots()).some((d) => aliceOnly.includes(d))).toBe(false);
+    expect(aliceOnly.some((d) => aliceCache.has(d))).toBe(true);
 
     await new LocalEngineApi(alice).removeImage('app:1');
     ageBlobs(engine);
