@@ -10,7 +10,7 @@ import next from 'next';
 import { createRouter } from './router.ts';
 import { labTerminalEndpoint } from './terminal.ts';
 import { registryHandler } from '../lib/site/registry-server.ts';
-import { closeRuntime, getRuntime } from '../lib/runtime/runtime.ts';
+import { closeRuntime, getRuntime } from '../lib/runtime/start-runtime.ts';
 import { db } from '../lib/db.ts';
 import type { TerminalEndpoint } from '../lib/terminal/ws-endpoint.ts';
 

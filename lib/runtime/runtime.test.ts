@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeRuntime, getRuntime, runtimeStarted } from './runtime.ts';
+import { closeRuntime, getRuntime, runtimeStarted } from './start-runtime.ts';
 import { shellProblem } from './shell-availability.ts';
 import { migratedSqlite, type TestDb } from '../site/test-db.ts';
 import { resetRegistryHandler } from '../site/registry-server.ts';

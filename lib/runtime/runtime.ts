@@ -20,45 +20,61 @@
  *   first getRuntime()   — sweep shell cgroups a crashed server left, open the engine, start the
  *                          daemon and the queue. A failure is remembered for the process
  *                          (the next call retries), never half-started.
+ *   Next's route handlers import only this file (types and the globalThis slot): the heavy
+ *   start-up code lives in start-runtime.ts, which server/main.ts imports and which registers
+ *   itself here, so Next never bundles the engine, node-pty or BullMQ.
  *   closeRuntime()       — on SIGTERM/SIGINT: shells first (they use the daemon), the build
  *                          service's followers, then the queue
  *                          (a running build is aborted and recorded failed-retryable), then the
  *                          daemon and its sockets.
  */
-import path from 'node:path';
-import { openEngine, type Engine } from '../engine/daemon/engine.ts';
-import { resolveLabRoot } from '../engine/daemon/socket-path.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { Engine } from '../engine/daemon/engine.ts';
+import type { NamespacedDaemon } from '../engine/daemon/namespaced-daemon.ts';
 import type { RegistryHandler } from '../engine/registry/registry.ts';
-import { SessionManager } from '../terminal/session-manager.ts';
-import { sweepShellCgroups } from '../terminal/shell-cgroup.ts';
-import { openBuildQueue, queueConfigFromEnv } from '../../workers/open-queue.ts';
+import type { SessionManager } from '../terminal/session-manager.ts';
 import type { BuildQueue } from '../../workers/queue.ts';
-import { registryHandler } from '../site/registry-server.ts';
-import { createBuildService, type BuildService } from '../builds/build-service.ts';
-import { ensureWorkspace } from '../workspace/workspace.ts';
-import { db, type Db } from '../db.ts';
-import { startLabDaemon, type LabDaemon } from './daemon-wiring.ts';
+import type { BuildService } from '../builds/build-service.ts';
+import type { Db } from '../db.ts';
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 export interface LabRuntime {
   engine: Engine;
-  daemon: LabDaemon;
+  daemon: NamespacedDaemon;
   queue: BuildQueue;
   builds: BuildService;
   terminal: SessionManager;
   registry: RegistryHandler;
-  /** Stops everything in order (shells, queue, daemon). Idempotent. */
+  /** Stops everything in order (shells, build followers, queue, daemon). Idempotent. */
   close(): Promise<void>;
 }
 
-const slot = globalThis as unknown as { __labRuntime?: Promise<LabRuntime> };
+export type RuntimeStarter = (env: Env, database?: Db) => Promise<LabRuntime>;
+
+const slot = globalThis as unknown as { __labRuntime?: Promise<LabRuntime>; __labRuntimeStarter?: RuntimeStarter };
+
+/** Called by start-runtime.ts when it is loaded (server/main.ts, tests). */
+export function setRuntimeStarter(start: RuntimeStarter): void {
+  slot.__labRuntimeStarter = start;
+}
 
 /** The runtime of this process, started on first use (later calls get the same one, whatever
  *  they pass: env and database only matter to the first call — tests give temp ones). */
 export function getRuntime(env: Env = process.env, database?: Db): Promise<LabRuntime> {
-  slot.__labRuntime ??= startRuntime(env, database ?? db());
-  slot.__labRuntime.catch(() => (slot.__labRuntime = undefined));
+  if (!slot.__labRuntime) {
+    const start = slot.__labRuntimeStarter;
+    if (!start) {
+      return Promise.reject(
+        new EngineError('UNAVAILABLE', 'The build runtime lives in the lab server (npm start or npm run dev run server/main.ts); this process was started another way, e.g. `next start`.'),
+      );
+    }
+    const p = start(env, database);
+    slot.__labRuntime = p;
+    p.catch(() => {
+      if (slot.__labRuntime === p) slot.__labRuntime = undefined;
+    });
+  }
   return slot.__labRuntime;
 }
 
@@ -73,39 +89,4 @@ export async function closeRuntime(): Promise<void> {
   const rt = await pending.catch(() => undefined);
   await rt?.close();
   slot.__labRuntime = undefined;
-}
-
-async function startRuntime(env: Env, database: Db): Promise<LabRuntime> {
-  const root = path.resolve(resolveLabRoot(env));
-  const swept = await sweepShellCgroups().catch(() => 0);
-  if (swept) console.warn(`runtime: removed ${swept} shell cgroup(s) left by a previous server`);
-  const terminal = new SessionManager({ idleMs: Number(env.LAB_TERMINAL_IDLE_MS) || 30 * 60_000 });
-  const engine = await openEngine({ root });
-  if (engine.builderProblem) console.warn(`runtime: ${engine.builderProblem}`);
-  const opened = await openBuildQueue({ ...queueConfigFromEnv(env), root });
-  const builds = createBuildService({ db: database, queue: opened.queue, workspaceDir: (userId) => ensureWorkspace(userId, { env }) });
-  let daemon: LabDaemon;
-  try {
-    daemon = await startLabDaemon({ engine, root, observeBuild: builds.observer });
-  } catch (err) {
-    await builds.close();
-    await opened.close();
-    throw err;
-  }
-  let closing: Promise<void> | undefined;
-  return {
-    engine,
-    daemon,
-    queue: opened.queue,
-    builds,
-    terminal,
-    registry: registryHandler(env, database),
-    close: () =>
-      (closing ??= (async () => {
-        await terminal.closeAll().catch((err) => console.error('runtime: closing shells:', err));
-        await builds.close().catch((err) => console.error('runtime: closing the build service:', err));
-        await opened.close().catch((err) => console.error('runtime: closing the queue:', err));
-        await daemon.close().catch((err) => console.error('runtime: closing the daemon:', err));
-      })()),
-  };
 }
