@@ -10,7 +10,8 @@ export const dynamic = 'force-dynamic';
 export default async function TerminalPage() {
   const user = await requireUser('/terminal');
   return (
-    <div className="flex flex-col gap-6">
+    // wider than the site's text column: a terminal wants ~100 columns beside the trace
+    <div className="relative left-1/2 flex w-[min(calc(100vw-2rem),110rem)] -translate-x-1/2 flex-col gap-6">
       <header className="flex flex-col gap-1">
         <h1 className="text-3xl font-bold">Terminal</h1>
         <p className="text-[var(--muted)]">
