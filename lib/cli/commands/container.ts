@@ -68,12 +68,12 @@ export function daemonError(err: unknown): number {
 }
 
 const command: Command = {
-  summary: 'manage containers: container ls|rm|diff|run (same as ps, rm, diff, run)',
+  summary: 'manage containers: container ls|rm|diff|run|start (same as ps, rm, diff, run, start)',
   async run(args) {
     const [sub, ...rest] = args;
-    const verbs: Record<string, string> = { ls: './ps.ts', ps: './ps.ts', list: './ps.ts', rm: './rm.ts', remove: './rm.ts', diff: './diff.ts', run: './run.ts' };
+    const verbs: Record<string, string> = { ls: './ps.ts', ps: './ps.ts', list: './ps.ts', rm: './rm.ts', remove: './rm.ts', diff: './diff.ts', run: './run.ts', start: './start.ts' };
     if (!sub || !verbs[sub]) {
-      process.stderr.write('Usage: lab container ls|rm|diff|run ...\n');
+      process.stderr.write('Usage: lab container ls|rm|diff|run|start ...\n');
       return 2;
     }
     const mod = (await import(verbs[sub])) as { default: Command };

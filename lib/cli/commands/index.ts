@@ -32,3 +32,4 @@ registerCommand('ps', async () => (await import('./ps.ts')).default);
 registerCommand('rm', async () => (await import('./rm.ts')).default);
 registerCommand('diff', async () => (await import('./diff.ts')).default);
 registerCommand('container', async () => (await import('./container.ts')).default);
+registerCommand('start', async () => (await import('./start.ts')).default);

@@ -87,6 +87,7 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
     const r = await lab(['run', '--name', 'keeper', 'busybox', 'sh', '-c', 'echo x > /f; echo to-stderr >&2; exit 4']);
     expect(r).toMatchObject({ code: 4, stdout: '', stderr: 'to-stderr\n' });
     expect((await lab(['diff', 'keeper'])).stdout).toBe('A /f\n');
+    expect(await lab(['start', '-a', 'keeper'])).toMatchObject({ code: 4, stderr: 'to-stderr\n' }); // runs again on the kept upper dir
     const ps = await lab(['ps', '-a']);
     expect(ps.stdout).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\n/);
     expect(ps.stdout).toMatch(/busybox\s+"sh -c 'echo x > \/f;…"\s+.+ ago\s+Exited \(4\) .+ ago\s+keeper\n/);

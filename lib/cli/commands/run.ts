@@ -121,15 +121,16 @@ const command: Command = {
       process.stdout.write(`${id}\n`);
       return 0;
     }
-    return attachAndRun(client.socketPath, client, id, f, stdinIsTty);
+    return attachAndRun(client, id, { tty: f.tty, interactive: f.interactive });
   },
 };
 export default command;
 
-async function attachAndRun(socketPath: string, client: Awaited<ReturnType<typeof containerClient>>, id: string, f: RunFlags, stdinIsTty: boolean): Promise<number> {
+/** Attach (stdin with `interactive`), wait, start; relays output; resolves with the exit code. */
+export async function attachAndRun(client: Awaited<ReturnType<typeof containerClient>>, id: string, f: { tty: boolean; interactive: boolean }): Promise<number> {
   const stdin: Readable | undefined = f.interactive ? process.stdin : undefined;
-  const raw = f.tty && f.interactive && stdinIsTty;
-  const { req, res } = await duplexRequest(socketPath, `/containers/${id}/attach?stream=1&stdout=1&stderr=1${stdin ? '&stdin=1' : ''}`, stdin);
+  const raw = f.tty && f.interactive && !!process.stdin.isTTY;
+  const { req, res } = await duplexRequest(client.socketPath, `/containers/${id}/attach?stream=1&stdout=1&stderr=1${stdin ? '&stdin=1' : ''}`, stdin);
   const outputDone = new Promise<void>((resolve) => {
     res.on('end', resolve);
     res.on('close', resolve);
@@ -139,7 +140,7 @@ async function attachAndRun(socketPath: string, client: Awaited<ReturnType<typeo
     const demux = new Demuxer((s, payload) => (s === 2 ? process.stderr : process.stdout).write(payload));
     res.on('data', (c: Buffer) => demux.push(c));
   }
-  const exit = client.json<{ StatusCode: number }>({ method: 'POST', path: `/containers/${id}/wait` });
+  const exit = client.json<{ StatusCode: number }>({ method: 'POST', path: `/containers/${id}/wait?condition=next-exit` });
   exit.catch(() => undefined);
   const size = () => (process.stdout.isTTY ? `?h=${process.stdout.rows}&w=${process.stdout.columns}` : '');
   const onResize = () => void client.json({ method: 'POST', path: `/containers/${id}/resize${size()}` }).catch(() => undefined);

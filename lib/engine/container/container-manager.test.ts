@@ -67,6 +67,21 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     await expect(env.manager.inspect(r.id)).rejects.toThrow(/no such container/);
   });
 
+  it('start again: the next run sees the kept upper dir; wait(nextExit) waits for it', async () => {
+    const r = await runIt(env.manager, { cmd: ['sh', '-c', 'echo run >> /runs; wc -l < /runs'] });
+    expect(r.stdout.trim()).toBe('1');
+    let out = '';
+    await env.manager.attach(r.id, { onOutput: (_s, c) => (out += c) });
+    expect(await env.manager.wait(r.id)).toEqual({ exitCode: 0 }); // the finished run
+    const next = env.manager.wait(r.id, { nextExit: true });
+    await env.manager.start(r.name);
+    expect(await next).toEqual({ exitCode: 0 });
+    expect(out.trim()).toBe('2');
+    expect(await env.manager.changes(r.id)).toContainEqual({ path: '/runs', kind: 'A' });
+    await env.manager.remove(r.id);
+    env.assertClean();
+  });
+
   it('copy-on-write: a changed image file is copied up, the image layer stays as it was', async () => {
     const image = await env.engine.images.get('busybox');
     const layerDir = path.join(env.engine.snapshotter!.root, 'layers', image.config.rootfs.diff_ids[0].replace('sha256:', ''));

@@ -124,10 +124,7 @@ export class ContainerManager implements Containers {
 
   async attach(ref: string, a: AttachOptions): Promise<() => void> {
     const rec = await this.store.resolve(ref);
-    if (rec.status === 'exited') {
-      a.onEnd?.();
-      return () => undefined;
-    }
+    // an exited container: the attachment waits for the next start (docker start -a)
     const l = this.liveFor(rec.id);
     l.attachments.add(a);
     if (a.stdin && rec.openStdin) {
@@ -253,9 +250,9 @@ export class ContainerManager implements Containers {
     this.live.get(rec.id)?.proc?.resize(cols, rows);
   }
 
-  async wait(ref: string): Promise<{ exitCode: number }> {
+  async wait(ref: string, o: { nextExit?: boolean } = {}): Promise<{ exitCode: number }> {
     const rec = await this.store.resolve(ref);
-    if (rec.status === 'exited') return { exitCode: rec.exitCode ?? 0 };
+    if (rec.status === 'exited' && !o.nextExit) return { exitCode: rec.exitCode ?? 0 };
     return { exitCode: await this.liveFor(rec.id).exit };
   }
 
@@ -282,8 +279,9 @@ export class ContainerManager implements Containers {
     await unmountAllUnder(this.store.containerDir(rec.id)).catch(() => undefined);
     await this.store.remove(rec.id);
     if (l && !l.proc) {
-      this.live.delete(rec.id); // created, never started: release waiters
-      l.resolveExit(0);
+      this.live.delete(rec.id); // not running: release attachments and waiters
+      for (const a of l.attachments) a.onEnd?.();
+      l.resolveExit(rec.exitCode ?? 0);
     }
   }
 

@@ -134,14 +134,17 @@ export interface Containers {
   /** Sweeps containers of a crashed daemon (see Lifecycle). Call once before use. */
   init(): Promise<void>;
   create(opts: CreateContainerOptions): Promise<ContainerRecord>;
-  /** Registers an output consumer; returns a function that detaches it. */
+  /** Registers an output consumer (for an exited container: for its next start); returns a detach function. */
   attach(ref: string, opts: AttachOptions): Promise<() => void>;
   start(ref: string, size?: { cols: number; rows: number }): Promise<void>;
   resize(ref: string, cols: number, rows: number): Promise<void>;
   /** Sends a signal (KILL, TERM, INT...) to the container's process. */
   kill(ref: string, signal?: string): Promise<void>;
-  /** Resolves with the exit code once the container exited (and, with --rm, was removed). */
-  wait(ref: string): Promise<{ exitCode: number }>;
+  /**
+   * Resolves with the exit code once the container exited (and, with --rm, was removed);
+   * nextExit: wait for the end of the next run even when it is exited now (docker start -a).
+   */
+  wait(ref: string, opts?: { nextExit?: boolean }): Promise<{ exitCode: number }>;
   list(opts?: { all?: boolean }): Promise<ContainerRecord[]>;
   inspect(ref: string): Promise<ContainerRecord>;
   remove(ref: string, opts?: { force?: boolean }): Promise<void>;

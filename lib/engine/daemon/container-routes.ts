@@ -12,7 +12,8 @@
 //   POST   /containers/{id}/start?h=&w=      204 (h/w: the tty's initial size)
 //   POST   /containers/{id}/resize?h=&w=     200
 //   POST   /containers/{id}/kill?signal=INT  204
-//   POST   /containers/{id}/wait             {StatusCode} once it exited (and --rm removed it)
+//   POST   /containers/{id}/wait?condition=next-exit   {StatusCode} once it exited (and --rm
+//          removed it); next-exit: the end of the next run, even if it is exited now
 //   GET    /containers/json?all=1            [{Id, Names, Image, ImageID, Command, Created, State, Status}]
 //   GET    /containers/{id}/json             the container record
 //   DELETE /containers/{id}?force=1          204
@@ -91,7 +92,7 @@ export function containerRoutes(view: Engine, opts: { spawnTerminal?: TerminalSp
         return true;
       }
       if (action === '/wait' && method === 'POST') {
-        sendJson(res, 200, { StatusCode: (await m.wait(ref)).exitCode });
+        sendJson(res, 200, { StatusCode: (await m.wait(ref, { nextExit: q.get('condition') === 'next-exit' })).exitCode });
         return true;
       }
       if (action === '/json' && method === 'GET') {
