@@ -64,8 +64,13 @@ describe('namespace views over one engine', () => {
     expect(await names(alice)).toEqual(['docker.io/library/busybox:latest', 'docker.io/library/myapp:v1']);
     expect(await names(bob)).toEqual(['docker.io/library/busybox:latest', 'docker.io/library/myapp:v1']);
     expect(await names(engine)).toEqual(['docker.io/library/busybox:latest']);
-    // by ID too: bob cannot find alice's image by a short ID
+    // by ID or digest too: bob cannot reach alice's image although its blobs are in the shared store
     expect(await bob.images.find(a.id.slice(7, 19))).toBeUndefined();
+    expect(await bob.images.find(a.id)).toBeUndefined();
+    expect(await bob.images.find(a.target.digest)).toBeUndefined();
+    expect(await bob.images.find(`myapp@${a.target.digest}`)).toBeUndefined();
+    expect((await alice.images.get(a.target.digest)).id).toBe(a.id);
+    expect((await bob.images.get(`busybox@${(await engine.images.get('busybox')).target.digest}`)).id).toBe(baseId);
     expect((await alice.images.get('busybox')).id).toBe(baseId);
     expect(engineForNamespace(engine, 'alice')).toBe(alice);
     expect(engineForNamespace(alice, DEFAULT_NAMESPACE)).toBe(engine);

@@ -112,15 +112,15 @@ export class LayoutImageStore implements ImageStore {
 
   async find(refOrId: string): Promise<Image | undefined> {
     if (!this.base) return this.findOwn(refOrId, true);
-    // own names first, then the base images, then any manifest blob by digest
-    return (await this.findOwn(refOrId, false)) ?? (await this.base.find(refOrId));
+    // own names first, then the base images; never another namespace's manifest by digest
+    return (await this.findOwn(refOrId, false)) ?? (await this.base.findOwn(refOrId, false));
   }
 
   /** True when refOrId names an image of the base store that this store does not name itself. */
   async isBaseImage(refOrId: string): Promise<boolean> {
     if (!this.base) return false;
     if (await this.findOwn(refOrId, false)) return false;
-    return !!(await this.base.find(refOrId));
+    return !!(await this.base.findOwn(refOrId, false));
   }
 
   private async refuseBaseName(name: string): Promise<void> {
