@@ -33,6 +33,7 @@
  *
  * The route handlers in app/api/workspace are thin: their logic is workspace-api.ts.
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError } from './workspace-errors.ts';
 import { createIfMissing, loadStarter, resetDir, type StarterSource } from './workspace-lifecycle.ts';
@@ -62,6 +63,8 @@ export type WorkspaceOptions = { env?: WorkspaceEnv; starter?: StarterSource };
 /** The user's workspace, created from the starter files when missing. Returns its absolute path. */
 export async function ensureWorkspace(userId: string, opts: WorkspaceOptions = {}): Promise<string> {
   const dir = workspaceDir(userId, opts.env);
+  // The common case (it exists) costs one stat; creation re-checks under the lock.
+  if (await fs.stat(dir).then((s) => s.isDirectory(), () => false)) return dir;
   await createIfMissing(dir, opts.starter ?? (await loadStarter()));
   return dir;
 }
