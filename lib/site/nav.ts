@@ -8,7 +8,7 @@ export const NAV: NavItem[] = [
   { href: '/exercises', label: 'Exercises', ready: true },
   { href: '/progress', label: 'Progress', ready: true, private: true },
   { href: '/terminal', label: 'Terminal', ready: true, private: true },
-  { href: '/builds', label: 'Builds', ready: false, private: true },
+  { href: '/builds', label: 'Builds', ready: true, private: true },
   { href: '/settings/tokens', label: 'Tokens', ready: true, private: true },
   { href: '/instructor', label: 'Instructor', ready: true, private: true, role: 'instructor' },
 ];
