@@ -101,6 +101,25 @@ describe('namespace views over one engine', () => {
     expect((await new LocalEngineApi(bob).check()).ok).toBe(true);
     expect(await engine.images.find('busybox')).toBeDefined();
   });
+
+  it("keeps the layers of a namespace's containers after their image is removed", async () => {
+    const img = await makeImage(bob.images, [{ 'run.txt': 'y'.repeat(3000) }], 'running:1');
+    const layer = img.manifest.layers[0];
+    // a container record as the container manager writes it (lib/engine/container)
+    const id = 'c'.repeat(64);
+    fs.mkdirSync(path.join(bob.containersDir, id), { recursive: true });
+    fs.writeFileSync(path.join(bob.containersDir, id, 'container.json'), JSON.stringify({
+      id, name: 'calm_turing', image: 'running:1', imageId: img.id, layers: [{ digest: layer.digest, diffId: img.config.rootfs.diff_ids[0] }],
+      args: ['sh'], env: [], workingDir: '/', tty: false, openStdin: false, autoRemove: false, created: new Date().toISOString(), status: 'running',
+    }));
+    await new LocalEngineApi(bob).removeImage('running:1');
+    ageBlobs(engine);
+    const r = await new LocalEngineApi(alice).prune({ all: true });
+    expect(r.blobsRemoved).not.toContain(layer.digest);
+    expect(await engine.content.has(layer.digest)).toBe(true);
+    fs.rmSync(path.join(bob.containersDir, id), { recursive: true });
+    expect((await new LocalEngineApi(bob).prune({ all: true })).blobsRemoved).toContain(layer.digest);
+  });
 });
 
 describe('namespaced daemon sockets', () => {

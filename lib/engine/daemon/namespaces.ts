@@ -11,6 +11,7 @@ import { Solver } from '../build/solver.ts';
 import type { Digest } from '../content-store/content-store.ts';
 import type { Engine } from './engine.ts';
 import { NamespaceIndexStore } from './namespace-index.ts';
+import { RecordStore } from '../container/record-store.ts';
 
 /** The namespace of the standalone `lab daemon` and of the direct CLI: the base engine itself. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -67,7 +68,9 @@ export async function listNamespaces(root: string): Promise<string[]> {
 
 /**
  * What garbage collection must keep, over EVERY namespace: manifests named anywhere, layers of
- * every build cache record, and the diff_ids of every image (unpacked layers to keep).
+ * every build cache record and of every container (its image may be gone: `rmi` does not stop
+ * a running container), and the diff_ids of all those images and containers (unpacked layers
+ * mounted as lowerdirs, to keep).
  */
 export async function allNamespaceRoots(engine: Engine): Promise<{ roots: Digest[]; diffIds: Set<string> }> {
   const base = engine.base ?? engine;
@@ -78,6 +81,12 @@ export async function allNamespaceRoots(engine: Engine): Promise<{ roots: Digest
     for (const d of await e.images.roots()) roots.add(d);
     for (const d of await e.cache.roots()) roots.add(d);
     for (const img of await e.images.list()) for (const id of img.config.rootfs.diff_ids) diffIds.add(id);
+    for (const c of await new RecordStore(e.containersDir).all()) {
+      for (const l of c.layers) {
+        roots.add(l.digest);
+        diffIds.add(l.diffId);
+      }
+    }
   }
   return { roots: [...roots], diffIds };
 }
