@@ -10,9 +10,11 @@ import type { IndexedContentStore } from '../image/layout-image-store.ts';
 
 const EMPTY: OciIndex = { schemaVersion: 2, manifests: [] };
 
-export class NamespaceIndexStore implements IndexedContentStore {
-  private queue: Promise<unknown> = Promise.resolve();
+/** Updates in flight per index file, shared by every instance in this process (a worker and the
+ *  daemon may each open the engine). */
+const queues = new Map<string, Promise<unknown>>();
 
+export class NamespaceIndexStore implements IndexedContentStore {
   constructor(readonly shared: OciLayoutStore, readonly indexFile: string) {}
 
   get root(): string {
@@ -55,7 +57,8 @@ export class NamespaceIndexStore implements IndexedContentStore {
 
   /** Read-modify-write, serialised in this process, written atomically (temp file + rename). */
   updateIndex(change: (index: OciIndex) => OciIndex | void): Promise<OciIndex> {
-    const run = this.queue.then(async () => {
+    const key = path.resolve(this.indexFile);
+    const run = (queues.get(key) ?? Promise.resolve()).then(async () => {
       const current = await this.readIndex();
       const next = change(current) ?? current;
       await fs.mkdir(path.dirname(this.indexFile), { recursive: true });
@@ -64,7 +67,11 @@ export class NamespaceIndexStore implements IndexedContentStore {
       await fs.rename(tmp, this.indexFile);
       return next;
     });
-    this.queue = run.catch(() => undefined);
+    const tail = run.catch(() => undefined);
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
     return run;
   }
 }

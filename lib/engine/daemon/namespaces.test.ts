@@ -158,3 +158,16 @@ describe('namespaced daemon sockets', () => {
     await expect(daemon.socketFor('carol')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });
+
+describe('namespace index updates', () => {
+  it('serialises concurrent tags from two engines opened on one root (no lost names)', async () => {
+    const root = path.join(tmp, 'two-engines');
+    const e1 = await openEngine({ root, withBuilder: false, ensureBaseImages: false });
+    const e2 = await openEngine({ root, withBuilder: false, ensureBaseImages: false });
+    const img = await makeImage(engineForNamespace(e1, 'dana').images, [{ f: 'x' }], 'src:1');
+    const views = [engineForNamespace(e1, 'dana'), engineForNamespace(e2, 'dana')];
+    await Promise.all(Array.from({ length: 20 }, (_, i) => views[i % 2].images.tag('src:1', `t${i}:1`)));
+    const names = (await views[0].images.get(img.id)).names;
+    expect(names).toHaveLength(21);
+  });
+});
