@@ -60,7 +60,7 @@ export function containerRoutes(view: Engine, opts: { spawnTerminal?: TerminalSp
     try {
       const m = await containerManagerFor(view, opts);
       if (p === '/containers/json' && method === 'GET') {
-        sendJson(res, 200, (await m.list({ all: flag(q, 'all') })).map(summary));
+        sendJson(res, 200, (await m.list({ all: flag(q, 'all') })).map((c) => summary(c)));
         return true;
       }
       if (p === '/containers/create' && method === 'POST') {
@@ -182,8 +182,9 @@ export function summary(c: ContainerRecord, now = Date.now()) {
   };
 }
 
-function quoteArg(a: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+/** As dockerd's container list: an argument with a space goes in single quotes, nothing else. */
+function quoteArg(a: string, i: number): string {
+  return i > 0 && a.includes(' ') ? `'${a}'` : a;
 }
 
 function flag(q: URLSearchParams, name: string): boolean {
