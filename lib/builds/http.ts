@@ -1,7 +1,17 @@
 // Errors of the builds routes as JSON responses: EngineError codes -> HTTP statuses (one table),
 // the site's ApiError as it is, anything else a 500 without details.
-import { isEngineError } from '../engine/errors.ts';
 import { jsonError } from '../site/api.ts';
+
+/**
+ * By shape, not instanceof: the service runs in the server's module graph (tsx) while route
+ * handlers are Next's bundle, each with its own copy of the EngineError class.
+ */
+export function engineErrorLike(err: unknown): { code: string; message: string } | undefined {
+  if (err instanceof Error && err.name === 'EngineError' && typeof (err as { code?: unknown }).code === 'string') {
+    return err as Error & { code: string };
+  }
+  return undefined;
+}
 
 const STATUS: Record<string, number> = {
   INVALID_INPUT: 400,
@@ -13,8 +23,7 @@ const STATUS: Record<string, number> = {
 };
 
 export function buildsError(err: unknown): Response {
-  if (isEngineError(err) && STATUS[err.code]) {
-    return Response.json({ error: err.message, code: err.code }, { status: STATUS[err.code] });
-  }
+  const e = engineErrorLike(err);
+  if (e && STATUS[e.code]) return Response.json({ error: e.message, code: e.code }, { status: STATUS[e.code] });
   return jsonError(err);
 }

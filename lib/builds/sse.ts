@@ -2,7 +2,7 @@
 // A trace entry is `id: <index>` + `data: <JSON event>`; the stream ends with `event: end` after
 // the terminal event (EventSource would otherwise reconnect). Comments keep proxies from
 // closing an idle stream. A reconnecting EventSource sends Last-Event-ID: we resume after it.
-import { EngineError } from '../engine/errors.ts';
+import { engineErrorLike } from './http.ts';
 import type { JobEntry } from '../../workers/queue.ts';
 
 export const SSE_HEADERS = {
@@ -58,9 +58,9 @@ export function sseResponse(produce: (signal: AbortSignal) => AsyncIterable<stri
           send(chunk);
         }
       } catch (err) {
-        const message = err instanceof EngineError ? err.message : 'The trace could not be read.';
-        if (!(err instanceof EngineError)) console.error('builds: SSE stream failed:', err);
-        send(sseEvent('trace-error', { message }));
+        const known = engineErrorLike(err);
+        if (!known) console.error('builds: SSE stream failed:', err);
+        send(sseEvent('trace-error', { message: known ? known.message : 'The trace could not be read.' }));
       } finally {
         clearInterval(beat);
         opts.signal?.removeEventListener('abort', abort);
