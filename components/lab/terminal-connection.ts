@@ -16,6 +16,7 @@ export interface ConnectionEvents {
 
 const PING_MS = 10_000;
 const MAX_ATTEMPTS = 12;
+const OPEN = 1; // WebSocket.OPEN
 
 export class TerminalConnection {
   private ws?: WebSocket;
@@ -56,7 +57,7 @@ export class TerminalConnection {
   }
 
   private send(msg: object): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+    if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify(msg));
   }
 
   private open(): void {
@@ -87,6 +88,7 @@ export class TerminalConnection {
       } else if (msg.type === 'exit') {
         this.exited = true;
         this.on.exit(msg as unknown as ShellExit);
+        ws.close(); // the server keeps the socket; nothing more will come on it
       } else if (msg.type === 'error') {
         this.on.error(String(msg.message ?? 'the terminal server refused a message'));
       }
