@@ -82,6 +82,10 @@ test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation',
     await shot(page, 'terminal-01-connected');
   });
 
+  await step('editor: the file list loads on the first visit', async () => {
+    await expect(page.getByTestId('file-list').getByRole('button', { name: 'app.py', exact: true })).toBeVisible({ timeout: 15_000 });
+  });
+
   await step('ls -a shows the starter files and the step-1 junk', async () => {
     const out = await run(page, 'ls -a');
     for (const f of ['app.py', 'Dockerfile', 'requirements.txt', '.git', 'node_modules', '.env', '.venv']) expect(out, f).toContain(f);
@@ -107,7 +111,13 @@ test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation',
 
   // Editor steps fall back to the terminal when they fail, so the cache steps after them still run.
   const editInEditor = async (file: string, edit: () => Promise<void>, check: string, checkOut: RegExp | string) => {
-    await page.getByTestId('file-list').getByRole('button', { name: file, exact: true }).click();
+    const button = page.getByTestId('file-list').getByRole('button', { name: file, exact: true });
+    if (!(await button.isVisible())) {
+      // already reported by the first-visit step; a reload lets the editor steps themselves run
+      await page.reload();
+      await expect(page.getByTestId('terminal-status')).toHaveText('connected', { timeout: 30_000 });
+    }
+    await button.click();
     const content = page.getByTestId('editor').locator('.cm-content');
     await expect(content).not.toBeEmpty();
     await content.click();
@@ -150,14 +160,15 @@ test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation',
     await shot(page, 'terminal-07-build-button-miss');
   });
 
-  await step('editor: fix the order in the Dockerfile and Save (no markers)', async () => {
+  await step('editor: fix the order in the Dockerfile and Save (markers with lines)', async () => {
     try {
       await editInEditor('Dockerfile', async () => {
         await page.keyboard.press('ControlOrMeta+A');
         await page.keyboard.press('Delete');
         await page.keyboard.insertText(FIXED_DOCKERFILE);
       }, 'head -3 Dockerfile', 'COPY requirements.txt pip ./');
-      await expect(page.getByTestId('editor-marker')).toHaveCount(0);
+      // the engine's checks still flag COPY . . without a .dockerignore: markers name their line
+      await expect(page.getByTestId('editor-marker').first()).toContainText(/line \d+/, { timeout: 15_000 });
       await shot(page, 'terminal-08-dockerfile-fixed');
     } catch (err) {
       const lines = FIXED_DOCKERFILE.trim().split('\n').map((l) => `'${l}'`).join(' ');
@@ -237,6 +248,7 @@ test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation',
       const files = await run(bob, 'grep -c EDITED_BY_E2E app.py; head -3 Dockerfile | grep -c requirements; ls /workspaces 2>&1 | head -1');
       expect(files).toMatch(/^0\s*$/m); // his own app.py, not alice's edit
       expect(files).toMatch(/No such file/);
+      await expect(bob.getByTestId('trace-view')).not.toContainText('myapp');
       await shot(bob, 'terminal-16-second-user');
     } finally {
       await ctx.close();
