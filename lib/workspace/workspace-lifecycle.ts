@@ -53,15 +53,25 @@ async function buildFresh(dir: string, src: StarterSource): Promise<string> {
   }
 }
 
-/** Temp trees left by a crash in the middle of a create or reset. */
+/**
+ * Temp trees left by a crash in the middle of a create or reset. Only old ones: a young one
+ * may be another process building right now (the server and Next's route handlers each load
+ * this module, so the in-process lock does not cover both).
+ */
+export const LEFTOVER_AGE_MS = 10 * 60_000;
+
 async function sweepLeftovers(dir: string): Promise<void> {
   const parent = path.dirname(dir);
   const base = path.basename(dir);
   const names = await fs.readdir(parent).catch(() => [] as string[]);
+  const now = Date.now();
   await Promise.all(
     names
       .filter((n) => n.startsWith(`.new-${base}-`) || n.startsWith(`.old-${base}-`))
-      .map((n) => fs.rm(path.join(parent, n), { recursive: true, force: true })),
+      .map(async (n) => {
+        const st = await fs.lstat(path.join(parent, n)).catch(() => undefined);
+        if (st && now - st.mtimeMs > LEFTOVER_AGE_MS) await fs.rm(path.join(parent, n), { recursive: true, force: true });
+      }),
   );
 }
 

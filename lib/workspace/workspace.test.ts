@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ensureWorkspace, resetWorkspace, workspaceDir, workspacesRoot } from './workspace.ts';
 import { generateJunk, junkSpecSchema } from './junk-generator.ts';
-import { loadStarter } from './workspace-lifecycle.ts';
+import { LEFTOVER_AGE_MS, loadStarter } from './workspace-lifecycle.ts';
 import { checkDockerfile } from '../engine/checks/index.ts';
 import { smallStarter, tempDir, SMALL_JUNK } from './test-helpers.ts';
 
@@ -67,6 +67,21 @@ describe('ensureWorkspace', () => {
     expect(await fs.readdir(workspacesRoot(env))).toEqual(['u2']);
   });
 
+  it('two copies of this module (the server and Next each load one) create concurrently without harm', async () => {
+    const env = { LAB_DATA_DIR: await tempDir('ws-data-', dirs) };
+    const starter = await smallStarter(dirs);
+    vi.resetModules();
+    const other = (await import('./workspace.ts')) as typeof import('./workspace.ts');
+    expect(other.ensureWorkspace).not.toBe(ensureWorkspace);
+    for (let i = 0; i < 5; i++) {
+      const user = `twin${i}`;
+      const [a, b] = await Promise.all([ensureWorkspace(user, { env, starter }), other.ensureWorkspace(user, { env, starter })]);
+      expect(a).toBe(b);
+      expect(await fs.readdir(a)).toContain('Dockerfile');
+    }
+    expect((await fs.readdir(workspacesRoot(env))).sort()).toEqual(['twin0', 'twin1', 'twin2', 'twin3', 'twin4']);
+  });
+
   it('is atomic: a failing creation leaves no workspace and no temp tree', async () => {
     const env = { LAB_DATA_DIR: await tempDir('ws-data-', dirs) };
     const starter = { starterDir: path.join(env.LAB_DATA_DIR, 'no-such-starter'), junk: SMALL_JUNK };
@@ -74,11 +89,16 @@ describe('ensureWorkspace', () => {
     expect(await fs.readdir(workspacesRoot(env))).toEqual([]);
   });
 
-  it('sweeps a temp tree left by a crash', async () => {
+  it('sweeps an old temp tree left by a crash, but not a young one (another process building)', async () => {
     const env = { LAB_DATA_DIR: await tempDir('ws-data-', dirs) };
-    await fs.mkdir(path.join(workspacesRoot(env), '.new-u4-deadbeef', 'half'), { recursive: true });
+    const old = path.join(workspacesRoot(env), '.new-u4-deadbeef');
+    const young = path.join(workspacesRoot(env), '.new-u4-cafe0000');
+    await fs.mkdir(path.join(old, 'half'), { recursive: true });
+    await fs.mkdir(path.join(young, 'half'), { recursive: true });
+    const past = new Date(Date.now() - LEFTOVER_AGE_MS - 60_000);
+    await fs.utimes(old, past, past);
     await ensureWorkspace('u4', { env, starter: await smallStarter(dirs) });
-    expect(await fs.readdir(workspacesRoot(env))).toEqual(['u4']);
+    expect((await fs.readdir(workspacesRoot(env))).sort()).toEqual(['.new-u4-cafe0000', 'u4']);
   });
 });
 
