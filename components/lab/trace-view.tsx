@@ -114,7 +114,7 @@ function StepRow({ step, dockerfile }: { step: TraceStep; dockerfile: string }) 
             layer {formatSize(step.layer.size)} <code>{shortDigest(step.layer.digest)}</code>
           </span>
         )}
-        {step.status === 'done' && !step.layer && !step.metadata && <span>no filesystem change</span>}
+        {step.status === 'done' && !step.layer && !step.metadata && <span>{/^FROM\s/i.test(step.text) ? 'base image' : 'no filesystem change'}</span>}
       </div>
       {step.error && (
         <p className="mt-1 text-xs text-red-700 dark:text-red-300">

@@ -36,6 +36,19 @@ describe('trace model', () => {
     expect(s.imageId).toMatch(/^sha256:a{64}$/);
   });
 
+  it('shows the size of a transfer and keeps the tags as typed', () => {
+    const s = initialTrace();
+    const events: JobEvent[] = [
+      { type: 'job.queued', time: 1, job: { id: 'j', owner: 'u', contextDir: '/c', tags: ['myapp:v1'], buildArgs: {}, noCache: false } },
+      { type: 'build.started', time: 2, buildId: 'b', dockerfile: 'Dockerfile', tags: ['docker.io/library/myapp:v1'] },
+      { type: 'vertex.started', time: 2, vertex: 1, name: '[internal] load build context', internal: true },
+      { type: 'vertex.status', time: 3, vertex: 1, id: 'context', text: 'transferring context:', current: 16_964_231, done: true },
+    ];
+    events.forEach((event, index) => reduceTrace(s, { index, event }));
+    expect(s.tags).toEqual(['myapp:v1']);
+    expect(Object.values(s.steps[0].progress)).toEqual(['transferring context: 17.0MB']);
+  });
+
   it('ignores entries it already applied (a resumed stream) and restarts on a retried attempt', async () => {
     const entries = await recordedBuild();
     const s = initialTrace();

@@ -76,7 +76,7 @@ export function reduceTrace(state: TraceState, entry: JobEntry): TraceState {
       state.status = 'running';
       state.startedAt = e.time;
       state.dockerfile = e.dockerfile;
-      state.tags = e.tags;
+      if (state.tags.length === 0) state.tags = e.tags; // the tags as typed (job.queued) read better
       state.steps = [];
       break;
     case 'vertex.started': {
@@ -98,7 +98,8 @@ export function reduceTrace(state: TraceState, entry: JobEntry): TraceState {
     }
     case 'vertex.status': {
       const s = stepOf(state, e.vertex);
-      if (s) s.progress[e.id] = e.text;
+      // Transfers carry their size in `current` ("transferring context: 16.96MB" is the lesson on .dockerignore).
+      if (s) s.progress[e.id] = e.current !== undefined ? `${e.text} ${formatSize(e.current)}` : e.text;
       break;
     }
     case 'vertex.log': {
@@ -129,7 +130,7 @@ export function reduceTrace(state: TraceState, entry: JobEntry): TraceState {
     case 'step.metadata':
       state.steps.push({
         key: `m${entry.index}`,
-        position: `[${e.step.stageName ? `${e.step.stageName} ` : ''}${e.step.index}/${e.step.total}]`,
+        // Like BuildKit, only filesystem steps are numbered [n/N].
         text: e.instruction,
         internal: false,
         metadata: true,
