@@ -62,6 +62,7 @@ export default function LabTerminal({ userId, className = '' }: { userId: string
           escArmed = false;
           return false;
         }
+        if (ev.key === 'Shift' || ev.key === 'Control' || ev.key === 'Alt' || ev.key === 'Meta') return true; // Shift+Tab keeps it armed
         escArmed = ev.key === 'Escape';
         return true;
       });
