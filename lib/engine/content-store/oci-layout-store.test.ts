@@ -143,6 +143,20 @@ describe('OciLayoutStore', () => {
     expect(JSON.parse(raw).schemaVersion).toBe(2);
   });
 
+  it('serialises index.json updates across two stores opened on the same root', async () => {
+    const other = new OciLayoutStore(store.root);
+    await other.init();
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? other : store).updateIndex((idx) => {
+          idx.manifests.push({ mediaType: 'x', digest: sha256(`two-${i}`), size: i });
+        }),
+      ),
+    );
+    const digests = (await store.readIndex()).manifests.map((m) => m.digest);
+    for (let i = 0; i < 12; i++) expect(digests).toContain(sha256(`two-${i}`));
+  });
+
   it('sweeps stale temp files on start but keeps fresh ones', async () => {
     const stale = path.join(store.ingestDir, 'stale');
     const fresh = path.join(store.ingestDir, 'fresh');

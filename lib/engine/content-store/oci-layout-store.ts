@@ -19,10 +19,12 @@ export interface OciIndex {
 
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
 
+/** index.json read-modify-write chains, by absolute path, shared by every store in this process. */
+const indexQueues = new Map<string, Promise<unknown>>();
+
 export class OciLayoutStore implements ContentStore {
   readonly root: string;
   private ready: Promise<void> | undefined;
-  private indexQueue: Promise<unknown> = Promise.resolve();
   /** Digests protected from GC while a lease holds them (in-flight builds, pushes). */
   readonly leased = new Map<Digest, number>();
 
@@ -156,13 +158,20 @@ export class OciLayoutStore implements ContentStore {
 
   /** Read-modify-write of index.json, serialised inside this process and written atomically. */
   updateIndex(change: (index: OciIndex) => OciIndex | void): Promise<OciIndex> {
-    const run = this.indexQueue.then(async () => {
+    // Serialised per index file, not per instance: two stores opened on one root in a process
+    // (the daemon and a worker) must not lose each other's tags.
+    const key = path.resolve(this.root, 'index.json');
+    const run = (indexQueues.get(key) ?? Promise.resolve()).then(async () => {
       const current = await this.readIndex();
       const next = change(current) ?? current;
-      await atomicWriteFile(this, path.join(this.root, 'index.json'), JSON.stringify(next, null, 2));
+      await atomicWriteFile(this, key, JSON.stringify(next, null, 2));
       return next;
     });
-    this.indexQueue = run.catch(() => undefined);
+    const tail = run.catch(() => undefined);
+    indexQueues.set(key, tail);
+    void tail.then(() => {
+      if (indexQueues.get(key) === tail) indexQueues.delete(key);
+    });
     return run;
   }
 
