@@ -110,4 +110,16 @@ describe('push and pull through the namespaced daemon', () => {
     expect(bad.json.code).toBe('UNAUTHORIZED');
     expect((await post({ username: 'alice' })).status).toBe(400);
   });
+
+  it('docker login in the shell: the CLI checks through the daemon and stores the login in its own config', async () => {
+    const config = path.join(dir, 'shell-login.json');
+    const bad = await lab('alice', ['login', '--insecure', '-u', 'alice', '-p', 'wrong', reg.host], config);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/Error response from daemon: .*incorrect username or password/);
+    await expect(fs.access(config)).rejects.toThrow();
+    const ok = await lab('alice', ['login', '--insecure', '-u', 'alice', '-p', alice.password, reg.host], config);
+    expect(ok.out).toContain('Login Succeeded');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(await fs.readFile(config, 'utf8'))).toHaveProperty(['auths', reg.host]);
+  }, 60_000);
 });
