@@ -22,5 +22,7 @@ export const spawnPty: TerminalSpawner = (file, args, opts): PtyProcess => {
     write: (d) => p.write(d),
     resize: (c, r) => p.resize(c, r),
     kill: (sig) => p.kill(sig),
+    pause: () => p.pause(),
+    resume: () => p.resume(),
   };
 };

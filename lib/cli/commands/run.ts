@@ -135,9 +135,16 @@ export async function attachAndRun(client: Awaited<ReturnType<typeof containerCl
     res.on('end', resolve);
     res.on('close', resolve);
   });
-  if (f.tty) res.on('data', (c: Buffer) => process.stdout.write(c));
+  // a slow terminal or pipe here pauses the stream, and so, through the daemon, the container
+  const write = (out: NodeJS.WriteStream, c: Buffer) => {
+    if (!out.write(c)) {
+      res.pause();
+      out.once('drain', () => res.resume());
+    }
+  };
+  if (f.tty) res.on('data', (c: Buffer) => write(process.stdout, c));
   else {
-    const demux = new Demuxer((s, payload) => (s === 2 ? process.stderr : process.stdout).write(payload));
+    const demux = new Demuxer((s, payload) => write(s === 2 ? process.stderr : process.stdout, payload));
     res.on('data', (c: Buffer) => demux.push(c));
   }
   const exit = client.json<{ StatusCode: number }>({ method: 'POST', path: `/containers/${id}/wait?condition=next-exit` });

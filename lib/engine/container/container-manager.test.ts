@@ -21,7 +21,10 @@ async function runIt(m: ContainerManager, opts: Omit<CreateContainerOptions, 'im
   let stdout = '';
   let stderr = '';
   const stdin = opts.input !== undefined ? new PassThrough() : undefined;
-  await m.attach(rec.id, { stdin, onOutput: (s, c) => (s === 'stdout' ? (stdout += c) : (stderr += c)) });
+  await m.attach(rec.id, { stdin, onOutput: (s, c) => {
+    if (s === 'stdout') stdout += c;
+    else stderr += c;
+  } });
   const waited = m.wait(rec.id);
   await m.start(rec.id);
   stdin?.end(opts.input);
@@ -71,7 +74,9 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     const r = await runIt(env.manager, { cmd: ['sh', '-c', 'echo run >> /runs; wc -l < /runs'] });
     expect(r.stdout.trim()).toBe('1');
     let out = '';
-    await env.manager.attach(r.id, { onOutput: (_s, c) => (out += c) });
+    await env.manager.attach(r.id, { onOutput: (_s, c) => {
+      out += c;
+    } });
     expect(await env.manager.wait(r.id)).toEqual({ exitCode: 0 }); // the finished run
     const next = env.manager.wait(r.id, { nextExit: true });
     await env.manager.start(r.name);
@@ -80,6 +85,30 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     expect(await env.manager.changes(r.id)).toContainEqual({ path: '/runs', kind: 'A' });
     await env.manager.remove(r.id);
     env.assertClean();
+  });
+
+  it('a congested reader pauses the output (bounded memory), then everything arrives', async () => {
+    const total = 20_000_000;
+    const rec = await env.manager.create({ image: 'busybox', cmd: ['head', '-c', String(total), '/dev/zero'], autoRemove: true });
+    let received = 0;
+    let congested = true;
+    const drains: (() => void)[] = [];
+    await env.manager.attach(rec.id, {
+      onOutput: (_s, c) => {
+        received += c.length;
+        return !congested;
+      },
+      drain: (cb) => drains.push(cb),
+    });
+    const waited = env.manager.wait(rec.id);
+    await env.manager.start(rec.id);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(2_000_000); // the process waits on its full pipe
+    congested = false;
+    drains.splice(0).forEach((cb) => cb());
+    expect(await waited).toEqual({ exitCode: 0 });
+    expect(received).toBe(total);
   });
 
   it('copy-on-write: a changed image file is copied up, the image layer stays as it was', async () => {
@@ -167,7 +196,9 @@ describe.skipIf(!!reason)('container limits', () => {
   it('kill sends a signal: TERM stops a shell that traps it, KILL anything', async () => {
     const rec = await env.manager.create({ image: 'busybox', cmd: ['sh', '-c', 'trap "echo got-term; exit 9" TERM; while true; do sleep 0.1; done'], autoRemove: true });
     let out = '';
-    await env.manager.attach(rec.id, { onOutput: (_s, c) => (out += c) });
+    await env.manager.attach(rec.id, { onOutput: (_s, c) => {
+      out += c;
+    } });
     const waited = env.manager.wait(rec.id);
     await env.manager.start(rec.id);
     await new Promise((r) => setTimeout(r, 300)); // let the trap be set

@@ -171,7 +171,7 @@ export class ContainerManager implements Containers {
       const proc = startRuncProcess({
         runc: this.runc, runcRoot: this.runcRoot, bundle, id: rec.id, logFile: path.join(bundle, 'runc.log'), tty: rec.tty, openStdin: rec.openStdin,
         spawnTerminal: this.opts.spawnTerminal, size,
-        onOutput: (stream, chunk) => l.attachments.forEach((a) => a.onOutput(stream, chunk)),
+        onOutput: (stream, chunk) => this.deliver(l, stream, chunk),
       });
       l.proc = proc;
       for (const s of l.stdin.splice(0)) pipeStdin(s, proc);
@@ -214,6 +214,19 @@ export class ContainerManager implements Containers {
       for (const a of l.attachments) a.onEnd?.();
       this.live.delete(rec.id);
       l.resolveExit(exitCode);
+    }
+  }
+
+  /** Output to every attachment; a congested one pauses the process until it drained. */
+  private deliver(l: Live, stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const waits: Promise<void>[] = [];
+    for (const a of l.attachments) {
+      if (a.onOutput(stream, chunk) === false && a.drain) waits.push(new Promise<void>((r) => a.drain!(r)));
+    }
+    if (waits.length && l.proc) {
+      const proc = l.proc;
+      proc.pause();
+      void Promise.all(waits).then(() => proc.resume());
     }
   }
 

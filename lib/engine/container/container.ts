@@ -54,6 +54,9 @@ export interface PtyProcess {
   write(data: string): void;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
+  /** Flow control (node-pty has both): stop reading output until resume(). */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** Injected by the composition root (lib/cli/pty-spawner.ts is the node-pty implementation). */
@@ -124,8 +127,12 @@ export type OutputStream = 'stdout' | 'stderr';
 export interface AttachOptions {
   /** stdin for the process (ignored unless the container was created with openStdin). */
   stdin?: Readable;
-  /** Output chunks; in tty mode everything arrives as 'stdout'. */
-  onOutput(stream: OutputStream, chunk: Buffer): void;
+  /**
+   * Output chunks; in tty mode everything arrives as 'stdout'. Returning false says the
+   * consumer is congested: the process's output is paused until `drain` calls back.
+   */
+  onOutput(stream: OutputStream, chunk: Buffer): boolean | void;
+  drain?(cb: () => void): void;
   /** Called once when the process has exited and all output was delivered. */
   onEnd?(): void;
 }

@@ -24,6 +24,9 @@ export interface RuncProcess {
   writeStdin(chunk: Buffer): void;
   endStdin(): void;
   resize(cols: number, rows: number): void;
+  /** Stop / restart reading the process's output (flow control; the process blocks on write). */
+  pause(): void;
+  resume(): void;
   /** SIGKILL the container's init (the pid namespace takes the rest along). */
   kill(): Promise<void>;
   /** The process's exit code (128+n when killed by signal n). */
@@ -64,6 +67,8 @@ export function startRuncProcess(o: RuncProcessOptions): RuncProcess {
       resize: (cols, rows) => {
         if (!done) pty.resize(Math.max(1, cols), Math.max(1, rows));
       },
+      pause: () => pty.pause?.(),
+      resume: () => pty.resume?.(),
       kill: async () => {
         await kill();
         if (!done) pty.kill('SIGKILL');
@@ -97,6 +102,14 @@ export function startRuncProcess(o: RuncProcessOptions): RuncProcess {
     },
     endStdin: () => child.stdin?.end(),
     resize: () => undefined,
+    pause: () => {
+      child.stdout!.pause();
+      child.stderr!.pause();
+    },
+    resume: () => {
+      child.stdout!.resume();
+      child.stderr!.resume();
+    },
     kill: async () => {
       await kill();
       if (!done) child.kill('SIGKILL');

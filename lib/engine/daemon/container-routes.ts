@@ -133,14 +133,22 @@ async function attach(m: ContainerManager, ref: string, req: http.IncomingMessag
   const detach = await m.attach(rec.id, {
     stdin: withStdin ? req : undefined,
     onOutput: (stream, chunk) => {
-      if (res.destroyed) return;
-      if (rec.tty) res.write(chunk);
-      else {
-        const header = Buffer.alloc(8);
-        header[0] = stream === 'stdout' ? 1 : 2;
-        header.writeUInt32BE(chunk.length, 4);
-        res.write(Buffer.concat([header, chunk]));
-      }
+      if (res.destroyed) return true;
+      if (rec.tty) return res.write(chunk);
+      const header = Buffer.alloc(8);
+      header[0] = stream === 'stdout' ? 1 : 2;
+      header.writeUInt32BE(chunk.length, 4);
+      return res.write(Buffer.concat([header, chunk]));
+    },
+    // a slow reader pauses the container's output instead of growing the daemon's memory
+    drain: (cb) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        cb();
+      };
+      res.on('drain', done);
+      res.on('close', done);
     },
     onEnd: () => res.end(),
   });
