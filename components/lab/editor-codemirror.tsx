@@ -75,6 +75,7 @@ export function editorExtensions(setup: EditorSetup, opts: { path: string; text:
     highlightActiveLineGutter(),
     highlightActiveLine(),
     drawSelection(),
+    EditorView.lineWrapping,
     history(),
     indentOnInput(),
     bracketMatching(),

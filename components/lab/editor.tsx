@@ -194,7 +194,13 @@ export default function WorkspaceEditor({ onBuildStarted }: { onBuildStarted?: (
     const view = new EditorView({ parent: hostRef.current, state: EditorState.create({ doc: '', extensions: [EditorState.readOnly.of(true), EditorView.editable.of(false)] }) });
     viewRef.current = view;
     void (async () => {
-      const list = await refreshList();
+      let list = await refreshList();
+      // The very first visit creates the workspace: one retry covers a server still starting.
+      if (!list) {
+        await new Promise((r) => setTimeout(r, 1500));
+        list = await refreshList();
+        if (list) setStatus(null);
+      }
       const first = list?.find((e) => e.path === 'Dockerfile') ?? list?.find((e) => e.type === 'file');
       if (first) await openFile(first.path);
     })();
