@@ -31,4 +31,16 @@ describe('SSE formatting', () => {
     expect(producerSignal?.aborted).toBe(true);
     await reader.cancel();
   });
+
+  it('ends with a trace-error event a student can read when the trace fails', async () => {
+    const res = sseResponse(async function* () {
+      yield sseEntry({ index: 0, event: { type: 'job.running', time: 1, attempt: 1, worker: 'w' } });
+      throw Object.assign(new Error('There is no such build among yours.'), { name: 'EngineError', code: 'NOT_FOUND' });
+    });
+    const text = await res.text();
+    expect(text.trim().split('\n\n').slice(1)).toEqual([
+      'id: 0\ndata: {"type":"job.running","time":1,"attempt":1,"worker":"w"}',
+      'event: trace-error\ndata: {"message":"There is no such build among yours."}',
+    ]);
+  });
 });

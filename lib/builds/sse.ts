@@ -36,7 +36,8 @@ export interface SseOptions {
 }
 
 /**
- * A streaming Response from chunks. The producer gets its own signal, aborted when the client
+ * A streaming Response from chunks, pulled one at a time (a slow client slows the producer
+ * instead of filling memory). The producer gets its own signal, aborted when the client
  * disconnects or the stream is cancelled, so subscriptions end with the connection.
  */
 export function sseResponse(produce: (signal: AbortSignal) => AsyncIterable<string>, opts: SseOptions = {}): Response {
@@ -44,32 +45,43 @@ export function sseResponse(produce: (signal: AbortSignal) => AsyncIterable<stri
   const abort = () => ac.abort();
   opts.signal?.addEventListener('abort', abort, { once: true });
   const enc = new TextEncoder();
+  const chunks = produce(ac.signal)[Symbol.asyncIterator]();
   let beat: NodeJS.Timeout | undefined;
+  let closed = false;
+  const finish = () => {
+    closed = true;
+    clearInterval(beat);
+    opts.signal?.removeEventListener('abort', abort);
+  };
   const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (s: string) => {
-        if (!ac.signal.aborted) controller.enqueue(enc.encode(s));
-      };
-      send(`retry: ${opts.retryMs ?? 2000}\n\n`);
-      beat = setInterval(() => send(': keep-alive\n\n'), opts.heartbeatMs ?? 15_000);
+    start(controller) {
+      controller.enqueue(enc.encode(`retry: ${opts.retryMs ?? 2000}\n\n`));
+      beat = setInterval(() => {
+        if (!closed && !ac.signal.aborted) controller.enqueue(enc.encode(': keep-alive\n\n'));
+      }, opts.heartbeatMs ?? 15_000);
+    },
+    async pull(controller) {
+      if (closed) return;
       try {
-        for await (const chunk of produce(ac.signal)) {
-          if (ac.signal.aborted) break;
-          send(chunk);
-        }
+        const next = await chunks.next();
+        if (closed) return;
+        if (next.done || ac.signal.aborted) {
+          finish();
+          controller.close();
+        } else controller.enqueue(enc.encode(next.value));
       } catch (err) {
+        if (closed) return;
         const known = engineErrorLike(err);
         if (!known) console.error('builds: SSE stream failed:', err);
-        send(sseEvent('trace-error', { message: known ? known.message : 'The trace could not be read.' }));
-      } finally {
-        clearInterval(beat);
-        opts.signal?.removeEventListener('abort', abort);
-        if (!ac.signal.aborted) controller.close();
+        controller.enqueue(enc.encode(sseEvent('trace-error', { message: known ? known.message : 'The trace could not be read.' })));
+        finish();
+        controller.close();
       }
     },
     cancel() {
-      clearInterval(beat);
+      finish();
       ac.abort();
+      void chunks.return?.();
     },
   });
   return new Response(body, { headers: SSE_HEADERS });
