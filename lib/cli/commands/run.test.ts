@@ -152,4 +152,26 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
     expect(out).toMatch(/overlay on \/ type overlay \(.*lowerdir=.*upperdir=.*workdir=/);
     expect((await lab(['ps', '-a', '-q'])).stdout).toBe('');
   });
+
+  it('run -it whose client dies: the container is killed (a hang-up), not left running', async () => {
+    const pty = createRequire(import.meta.url)('node-pty') as typeof import('node-pty');
+    const p = pty.spawn(process.execPath, [path.join(repo, 'bin/lab.mjs'), 'run', '-it', '--name', 'hangup', 'busybox', 'sh'], {
+      cols: 80, rows: 24, cwd: repo, env: { ...process.env, LAB_HOST: `unix://${sock}` } as Record<string, string>,
+    });
+    let out = '';
+    const exit = new Promise<void>((resolve) => p.onExit(() => resolve()));
+    await new Promise<void>((resolve) => p.onData((d) => {
+      out += d;
+      if (out.includes('/ # ')) resolve();
+    }));
+    p.kill('SIGKILL');
+    await exit;
+    let status = '';
+    for (let i = 0; i < 50 && !status.includes('Exited'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await lab(['ps', '-a'])).stdout;
+    }
+    expect(status).toMatch(/Exited \(137\).*hangup/);
+    expect(await lab(['rm', 'hangup'])).toMatchObject({ code: 0 });
+  });
 });

@@ -154,6 +154,23 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     expect(n).toMatchObject({ exitCode: 0, stdout: '' });
   });
 
+  it('a client that goes away while sending stdin: the process gets EOF (StdinOnce)', async () => {
+    const rec = await env.manager.create({ image: 'busybox', cmd: ['sh', '-c', 'cat; echo eof-seen'], openStdin: true, autoRemove: true });
+    let out = '';
+    const stdin = new PassThrough(); // never ended by the client
+    const detach = await env.manager.attach(rec.id, { stdin, onOutput: () => undefined });
+    await env.manager.attach(rec.id, { onOutput: (_s, c) => {
+      out += c;
+    } });
+    const waited = env.manager.wait(rec.id);
+    await env.manager.start(rec.id);
+    stdin.write('typed\n');
+    await new Promise((r) => setTimeout(r, 300));
+    detach({ lost: true });
+    expect(await waited).toEqual({ exitCode: 0 });
+    expect(out).toBe('typed\neof-seen\n');
+  });
+
   it('rm refuses a running container; rm -f kills it and cleans up', async () => {
     const rec = await env.manager.create({ image: 'busybox', cmd: ['sleep', '300'] });
     const waited = env.manager.wait(rec.id);

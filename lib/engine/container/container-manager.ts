@@ -48,6 +48,8 @@ interface Live {
   attachments: Set<AttachOptions>;
   stdin: Readable[];
   proc?: RuncProcess;
+  /** Why it was stopped, when the daemon stopped it (recorded at exit). */
+  error?: string;
   exit: Promise<number>;
   resolveExit(code: number): void;
 }
@@ -122,7 +124,7 @@ export class ContainerManager implements Containers {
     return l;
   }
 
-  async attach(ref: string, a: AttachOptions): Promise<() => void> {
+  async attach(ref: string, a: AttachOptions): Promise<(o?: { lost?: boolean }) => void> {
     const rec = await this.store.resolve(ref);
     // an exited container: the attachment waits for the next start (docker start -a)
     const l = this.liveFor(rec.id);
@@ -131,7 +133,15 @@ export class ContainerManager implements Containers {
       if (l.proc) pipeStdin(a.stdin, l.proc);
       else l.stdin.push(a.stdin);
     }
-    return () => void l.attachments.delete(a);
+    return (o = {}) => {
+      if (!l.attachments.delete(a)) return;
+      const feeding = [...l.attachments].some((x) => x.stdin);
+      if (!o.lost || !a.stdin || !rec.openStdin || feeding || !l.proc) return;
+      if (rec.tty) {
+        l.error = 'killed: its terminal went away (the docker run -it client ended)';
+        void l.proc.kill();
+      } else l.proc.endStdin();
+    };
   }
 
   async start(ref: string, size?: { cols: number; rows: number }): Promise<void> {
@@ -188,7 +198,7 @@ export class ContainerManager implements Containers {
       void proc.exited.then((code) => {
         clearTimeout(timer);
         clearInterval(watchdog);
-        return this.finish(running, code, stubsAtStart, error);
+        return this.finish(running, code, stubsAtStart, error ?? l.error);
       });
     } catch (err) {
       if (stubs) await removeMountStubs(stubs).catch(() => undefined);

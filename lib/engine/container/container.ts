@@ -141,8 +141,13 @@ export interface Containers {
   /** Sweeps containers of a crashed daemon (see Lifecycle). Call once before use. */
   init(): Promise<void>;
   create(opts: CreateContainerOptions): Promise<ContainerRecord>;
-  /** Registers an output consumer (for an exited container: for its next start); returns a detach function. */
-  attach(ref: string, opts: AttachOptions): Promise<() => void>;
+  /**
+   * Registers an output consumer (for an exited container: for its next start); returns a
+   * detach function. `lost`: the client went away before the end; when it was the last one
+   * sending stdin, a tty container is killed (nobody can type into it again: a hang-up) and a
+   * piped one gets EOF (Docker's StdinOnce).
+   */
+  attach(ref: string, opts: AttachOptions): Promise<(o?: { lost?: boolean }) => void>;
   start(ref: string, size?: { cols: number; rows: number }): Promise<void>;
   resize(ref: string, cols: number, rows: number): Promise<void>;
   /** Sends a signal (KILL, TERM, INT...) to the container's process. */

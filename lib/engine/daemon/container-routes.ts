@@ -153,7 +153,7 @@ async function attach(m: ContainerManager, ref: string, req: http.IncomingMessag
     onEnd: () => res.end(),
   });
   if (!withStdin) req.resume();
-  res.on('close', detach);
+  res.on('close', () => detach({ lost: !res.writableFinished }));
   return true;
 }
 
