@@ -1,7 +1,7 @@
-// The lab page's layout: the workspace editor (with its reset button) and the terminal on the
-// left, stacked; the build trace beside them on wide screens, below on narrow ones. The trace
-// follows the user's newest build, whether it came from the Build button or `docker build`
-// typed in the terminal, so the parts need no shared state here.
+// The lab page's layout: the terminal (first: the lesson's commands are typed there) and the
+// workspace editor with its reset button on the left, stacked; the build trace beside them on
+// wide screens, below on narrow ones. The trace follows the user's newest build, whether it came
+// from the Build button or `docker build` typed in the terminal, so the parts share no state.
 import LabTerminal from './terminal.tsx';
 import WorkspaceEditor from './editor.tsx';
 import ResetWorkspaceButton from './reset-workspace.tsx';
@@ -11,12 +11,6 @@ export default function LabLayout({ userId, shellProblem }: { userId: string; sh
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
       <div className="flex min-w-0 flex-col gap-6">
-        <div className="flex flex-col gap-2">
-          <div className="flex justify-end">
-            <ResetWorkspaceButton />
-          </div>
-          <WorkspaceEditor />
-        </div>
         {shellProblem ? (
           <section aria-label="Terminal" className="flex flex-col gap-2">
             <h2 className="text-sm font-semibold">Terminal</h2>
@@ -27,8 +21,14 @@ export default function LabLayout({ userId, shellProblem }: { userId: string; sh
         ) : (
           <LabTerminal userId={userId} className="h-[28rem]" />
         )}
+        <div className="flex flex-col gap-2">
+          <div className="flex justify-end">
+            <ResetWorkspaceButton />
+          </div>
+          <WorkspaceEditor />
+        </div>
       </div>
-      <aside className="min-w-0 lg:sticky lg:top-4 lg:self-start" aria-label="Build trace">
+      <aside className="min-w-0 [overflow-wrap:anywhere] lg:sticky lg:top-4 lg:self-start" aria-label="Build trace">
         <TraceView follow="latest" />
       </aside>
     </div>
