@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEntry, JobEvent } from '../../workers/queue.ts';
-import { formatDuration, formatSize, initialTrace, reduceTrace, shortDigest } from './trace-model.ts';
+import { familiarName, formatDuration, formatSize, initialTrace, reduceTrace, shortDigest } from './trace-model.ts';
 import { realisticHandler } from './testing.ts';
 
 async function recordedBuild(): Promise<JobEntry[]> {
@@ -76,6 +76,7 @@ describe('trace model', () => {
   it('prints sizes, durations and digests the way docker does', () => {
     expect([formatSize(512), formatSize(2048), formatSize(15_200_000), formatSize(1_234_000_000)]).toEqual(['512B', '2.05kB', '15.2MB', '1.23GB']);
     expect([formatDuration(420), formatDuration(12_340), formatDuration(63_000)]).toEqual(['0.4s', '12.3s', '1m 03s']);
+    expect(['docker.io/library/myapp:v1', 'docker.io/me/app:1', 'localhost:5000/app:1'].map(familiarName)).toEqual(['myapp:v1', 'me/app:1', 'localhost:5000/app:1']);
     expect(shortDigest(`sha256:${'0123456789abcdef'.repeat(4)}`)).toBe('0123456789ab');
   });
 });

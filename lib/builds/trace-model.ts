@@ -76,7 +76,7 @@ export function reduceTrace(state: TraceState, entry: JobEntry): TraceState {
       state.status = 'running';
       state.startedAt = e.time;
       state.dockerfile = e.dockerfile;
-      if (state.tags.length === 0) state.tags = e.tags; // the tags as typed (job.queued) read better
+      if (state.tags.length === 0) state.tags = e.tags.map(familiarName); // as typed (job.queued) reads better
       state.steps = [];
       break;
     case 'vertex.started': {
@@ -180,6 +180,11 @@ export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** docker.io/library/myapp:v1 -> myapp:v1, docker.io/me/app:1 -> me/app:1 (docker's familiar form). */
+export function familiarName(ref: string): string {
+  return ref.replace(/^docker\.io\/(library\/)?/, '');
 }
 
 /** sha256:0123456789ab... -> 0123456789ab (what docker prints). */
