@@ -177,6 +177,8 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     await env.manager.start(rec.id);
     expect((await env.manager.list()).map((c) => c.id)).toEqual([rec.id]);
     expect(mountsBelow(env.base).length).toBe(1); // its overlay, while it runs
+    const busybox = (await env.engine.images.get('busybox')).config.rootfs.diff_ids[0];
+    expect(await env.engine.snapshotter!.prune([])).not.toContain(busybox); // its layers are pinned
     await expect(env.manager.remove(rec.id)).rejects.toThrow(/is running/);
     await env.manager.remove(rec.id, { force: true });
     expect((await waited).exitCode).toBe(137);

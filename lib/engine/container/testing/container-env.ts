@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { openEngine, type Engine } from '../../daemon/engine.ts';
-import { listContainers, mountsBelow, overlayUnavailableReason, runcUnavailableReason } from '../../executor/testing/busybox-rootfs.ts';
+import { listContainers, mountsBelow, overlayUnavailableReason, processesRootedIn, runcUnavailableReason } from '../../executor/testing/busybox-rootfs.ts';
 import { ContainerManager } from '../container-manager.ts';
 import type { TerminalSpawner } from '../container.ts';
 
@@ -20,6 +20,7 @@ export interface ContainerEnv {
   base: string;
   engine: Engine;
   manager: ContainerManager;
+  /** No runc container, mount or process of ours is left. */
   assertClean(): void;
   dispose(): Promise<void>;
 }
@@ -37,6 +38,7 @@ export async function createContainerEnv(name: string, spawnTerminal?: TerminalS
     assertClean() {
       expect(listContainers(manager.runcRoot)).toEqual([]);
       expect(mountsBelow(base)).toEqual([]);
+      expect(processesRootedIn(base)).toEqual([]);
     },
     async dispose() {
       await manager.close();
