@@ -1,6 +1,7 @@
 // Path safety for the file API: a student's relative path must name something inside their
 // workspace, and must stay inside even after symbolic links (which the shell can create) are
 // followed. Relative paths use "/" and never contain "..".
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceError } from './workspace-errors.ts';
@@ -26,45 +27,67 @@ function isInside(root: string, p: string): boolean {
 export type ResolvedPath = {
   /** Normalised relative path as given. */
   rel: string;
-  /** Real (symlink-free) path of the parent directory, inside the workspace. */
+  /** The parent directory, pinned: `/proc/self/fd/N` of an open handle on it (see below). */
   parent: string;
   /** parent + basename: the path to operate on (the last component is not followed). */
   abs: string;
 };
 
+// The shell can rename folders and plant symlinks at any moment, and the server writes as
+// root, so a path checked first and used later could be swapped for a link in between. Each
+// operation therefore opens the parent folder once, checks where that open folder really is
+// (/proc/self/fd/N names the inode, whatever happens to the path afterwards), and then works
+// only through that handle.
+const PROC_FD = '/proc/self/fd';
+
 /**
- * Resolves `rel` inside `root`: the parent directory is resolved with realpath and must be
- * inside the workspace (a symlinked directory pointing elsewhere is refused). The last
- * component is left as is; callers decide what to do when it is a link (readTarget()).
+ * Runs `fn` with `rel` resolved inside `root`: the parent folder must be inside the workspace
+ * (a symlinked folder pointing elsewhere is refused). The last component is left as is;
+ * callers decide what to do when it is a link (openForRead()).
  */
-export async function resolveInside(root: string, rel: string, opts: { createParents?: boolean } = {}): Promise<ResolvedPath> {
+export async function withResolved<T>(root: string, rel: string, opts: { createParents?: boolean }, fn: (r: ResolvedPath) => Promise<T>): Promise<T> {
   const norm = normaliseRelative(rel);
   const realRoot = await fs.realpath(root);
   const parentRel = path.posix.dirname(norm);
   const wanted = parentRel === '.' ? realRoot : path.join(realRoot, ...parentRel.split('/'));
   if (opts.createParents) await mkdirInside(realRoot, parentRel);
-  let parent: string;
+  let dir: fs.FileHandle;
   try {
-    parent = await fs.realpath(wanted);
-  } catch {
+    dir = await fs.open(wanted, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new WorkspaceError('NOT_A_FILE', `"${parentRel}" is a file, not a folder.`);
     throw new WorkspaceError('NOT_FOUND', `The folder "${parentRel}" does not exist in your workspace.`);
   }
-  if (!isInside(realRoot, parent)) throw new WorkspaceError('INVALID_PATH', `"${norm}" leads outside your workspace through a symbolic link.`);
-  const st = await fs.stat(parent);
-  if (!st.isDirectory()) throw new WorkspaceError('NOT_A_FILE', `"${parentRel}" is a file, not a folder.`);
-  return { rel: norm, parent, abs: path.join(parent, path.posix.basename(norm)) };
+  try {
+    const pinned = `${PROC_FD}/${dir.fd}`;
+    const where = await fs.readlink(pinned).catch(() => null);
+    // Without /proc (not Linux) fall back to the checked real path.
+    const real = where ?? (await fs.realpath(wanted));
+    if (!isInside(realRoot, real)) throw new WorkspaceError('INVALID_PATH', `"${norm}" leads outside your workspace through a symbolic link.`);
+    const parent = where ? pinned : real;
+    return await fn({ rel: norm, parent, abs: path.join(parent, path.posix.basename(norm)) });
+  } finally {
+    await dir.close();
+  }
 }
 
-/** The real path a read should open: follows a final symlink only when it stays inside. */
-export async function readTarget(root: string, r: ResolvedPath): Promise<string> {
-  let real: string;
+/** Opens a file to read: follows a final symlink only when the file it reaches is inside. */
+export async function openForRead(root: string, r: ResolvedPath): Promise<fs.FileHandle> {
+  let fh: fs.FileHandle;
   try {
-    real = await fs.realpath(r.abs);
-  } catch {
+    fh = await fs.open(r.abs, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new WorkspaceError('NOT_A_FILE', `"${r.rel}" is a folder, not a file.`);
     throw new WorkspaceError('NOT_FOUND', `"${r.rel}" does not exist in your workspace.`);
   }
-  if (!isInside(await fs.realpath(root), real)) throw new WorkspaceError('INVALID_PATH', `"${r.rel}" is a symbolic link to a file outside your workspace.`);
-  return real;
+  const where = await fs.readlink(`${PROC_FD}/${fh.fd}`).catch(() => null);
+  const real = where ?? (await fs.realpath(r.abs).catch(() => ''));
+  if (!isInside(await fs.realpath(root), real)) {
+    await fh.close();
+    throw new WorkspaceError('INVALID_PATH', `"${r.rel}" is a symbolic link to a file outside your workspace.`);
+  }
+  return fh;
 }
 
 // mkdir -p one component at a time, refusing to walk through links that leave the workspace.

@@ -120,4 +120,15 @@ describe('check (editor markers)', () => {
     expect(found[0]).toMatchObject({ line: 1, severity: 'warning' });
     expect(found[0].message).toMatch(/^Build context: /);
   });
+
+  it('a .dockerignore linked to a host file is refused as a marker, its text never shown', async () => {
+    const outside = await tempDir('ws-api-outside-', dirs);
+    await fs.writeFile(path.join(outside, 'secret'), '[host-secret-line\n');
+    await listWorkspace('chk6', opts);
+    const ws = path.join(opts.env.LAB_DATA_DIR, 'workspaces', 'chk6');
+    await fs.symlink(path.join(outside, 'secret'), path.join(ws, '.dockerignore'));
+    const found = await problems('chk6', 'FROM busybox\nCOPY . .\n');
+    expect(found[0]).toMatchObject({ line: 1, severity: 'warning', rule: 'INVALID_PATH' });
+    expect(JSON.stringify(found)).not.toContain('host-secret-line');
+  });
 });

@@ -7,7 +7,7 @@ import { checkDockerfile } from '../engine/checks/index.ts';
 import { openContext } from '../engine/build-context/index.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { BuildContext } from '../engine/build-context/index.ts';
-import { resolveInside } from './safe-path.ts';
+import { normaliseRelative } from './safe-path.ts';
 import { WorkspaceError } from './workspace-errors.ts';
 import { deleteFile, listFiles, MAX_FILE_BYTES, readFile, writeFile } from './workspace-files.ts';
 import { withWorkspaceLock } from './workspace-lifecycle.ts';
@@ -123,13 +123,14 @@ export function checkWorkspaceDockerfile(userId: string, input: unknown, opts: W
     const rel = body.path ?? 'Dockerfile';
     const file = path.posix.basename(rel);
     let context: BuildContext | undefined;
-    let contextError: EngineError | undefined;
+    let contextError: EngineError | WorkspaceError | undefined;
     try {
-      context = await openContext(dir, { dockerfile: (await resolveInside(dir, rel)).abs });
+      const ignore = await readIgnoreFile(dir, normaliseRelative(rel));
+      context = await openContext(dir, ignore === null ? {} : { ignoreText: ignore });
     } catch (err) {
       // A broken .dockerignore is itself worth a marker; the Dockerfile is still checked.
-      if (err instanceof EngineError) contextError = err;
-      else if (!(err instanceof WorkspaceError)) throw err;
+      if (err instanceof EngineError || err instanceof WorkspaceError) contextError = err;
+      else throw err;
     }
     const problems = await problemsFor(body.text, file, context, contextError);
     // Messages name the context by its host path; the student knows it as /workspace.
@@ -141,7 +142,23 @@ export function checkWorkspaceDockerfile(userId: string, input: unknown, opts: W
 /** Where the terminal's sandbox mounts the workspace; used in messages instead of host paths. */
 export const WORKSPACE_MOUNT = '/workspace';
 
-async function problemsFor(text: string, file: string, context: BuildContext | undefined, contextError?: EngineError): Promise<Problem[]> {
+/**
+ * The ignore file the builder would use (`<Dockerfile>.dockerignore` first, then
+ * `.dockerignore`), read through the path-safe file API (a link out of the workspace is
+ * refused), or null when there is none.
+ */
+async function readIgnoreFile(dir: string, dockerfileRel: string): Promise<string | null> {
+  for (const name of [`${dockerfileRel}.dockerignore`, '.dockerignore']) {
+    try {
+      return (await readFile(dir, name)).content;
+    } catch (err) {
+      if (!(err instanceof WorkspaceError) || err.code !== 'NOT_FOUND') throw err;
+    }
+  }
+  return null;
+}
+
+async function problemsFor(text: string, file: string, context: BuildContext | undefined, contextError?: EngineError | WorkspaceError): Promise<Problem[]> {
   const problems: Problem[] = [];
   if (contextError) {
     problems.push({ line: 1, endLine: 1, severity: 'warning', rule: contextError.code, message: `Build context: ${contextError.message}` });

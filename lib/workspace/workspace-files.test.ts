@@ -1,8 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { deleteFile, listFiles, MAX_FILE_BYTES, readFile, writeFile } from './workspace-files.ts';
-import { normaliseRelative } from './safe-path.ts';
+import { normaliseRelative, withResolved } from './safe-path.ts';
 import { WorkspaceError } from './workspace-errors.ts';
 import { tempDir } from './test-helpers.ts';
 
@@ -70,6 +71,17 @@ describe('path safety', () => {
     expect(await fs.readdir(outside)).toEqual(['secret.txt']);
   });
 
+  it('works through the folder it checked even if the shell swaps it for a link meanwhile', async () => {
+    await withResolved(ws, 'src/new.txt', {}, async (r) => {
+      // The race a student could try: after the check, replace src/ with a link to outside.
+      await fs.rename(path.join(ws, 'src'), path.join(ws, 'src-moved'));
+      await fs.symlink(outside, path.join(ws, 'src'));
+      await fs.writeFile(r.abs, 'landed');
+    });
+    expect(await fs.readdir(outside)).toEqual(['secret.txt']);
+    expect(await fs.readFile(path.join(ws, 'src-moved', 'new.txt'), 'utf8')).toBe('landed');
+  });
+
   it('refuses to read a file symlink to outside, reads one that stays inside', async () => {
     await fs.symlink(path.join(outside, 'secret.txt'), path.join(ws, 'leak'));
     await fs.symlink('src/app.py', path.join(ws, 'alias'));
@@ -104,6 +116,11 @@ describe('readFile', () => {
     expect(await code(readFile(ws, 'src'))).toBe('NOT_A_FILE');
     expect(await code(readFile(ws, 'nope.txt'))).toBe('NOT_FOUND');
     expect(await code(readFile(ws, 'nope/x.txt'))).toBe('NOT_FOUND');
+  });
+
+  it('refuses a named pipe without blocking on it', async () => {
+    execFileSync('mkfifo', [path.join(ws, 'pipe')]);
+    expect(await code(readFile(ws, 'pipe'))).toBe('NOT_A_FILE');
   });
 });
 

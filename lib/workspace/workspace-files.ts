@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readTarget, resolveInside } from './safe-path.ts';
+import { openForRead, withResolved, type ResolvedPath } from './safe-path.ts';
 import { WorkspaceError } from './workspace-errors.ts';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -74,14 +74,26 @@ function decodeText(buf: Buffer, rel: string): string {
 }
 
 export async function readFile(root: string, rel: string): Promise<FileContent> {
-  const r = await resolveInside(root, rel);
-  const target = await readTarget(root, r);
-  const st = await fs.stat(target);
-  if (!st.isFile()) throw new WorkspaceError('NOT_A_FILE', `"${r.rel}" is a folder, not a file.`);
-  if (st.size > MAX_FILE_BYTES) throw new WorkspaceError('TOO_LARGE', `"${r.rel}" is ${st.size} bytes; the editor opens files up to 1 MiB.`);
-  const buf = await fs.readFile(target);
-  if (buf.length > MAX_FILE_BYTES) throw new WorkspaceError('TOO_LARGE', `"${r.rel}" is larger than 1 MiB; the editor opens files up to 1 MiB.`);
-  return { path: r.rel, content: decodeText(buf, r.rel), size: buf.length, mtimeMs: st.mtimeMs };
+  return withResolved(root, rel, {}, async (r) => {
+    const fh = await openForRead(root, r);
+    try {
+      const st = await fh.stat();
+      if (st.isDirectory()) throw new WorkspaceError('NOT_A_FILE', `"${r.rel}" is a folder, not a file.`);
+      if (!st.isFile()) throw new WorkspaceError('NOT_A_FILE', `"${r.rel}" is not a regular file.`);
+      if (st.size > MAX_FILE_BYTES) throw new WorkspaceError('TOO_LARGE', `"${r.rel}" is ${st.size} bytes; the editor opens files up to 1 MiB.`);
+      const buf = Buffer.alloc(MAX_FILE_BYTES + 1);
+      let n = 0;
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+        if (bytesRead === 0) break;
+        n += bytesRead;
+        if (n > MAX_FILE_BYTES) throw new WorkspaceError('TOO_LARGE', `"${r.rel}" is larger than 1 MiB; the editor opens files up to 1 MiB.`);
+      }
+      return { path: r.rel, content: decodeText(buf.subarray(0, n), r.rel), size: n, mtimeMs: st.mtimeMs };
+    } finally {
+      await fh.close();
+    }
+  });
 }
 
 export type WriteOptions = {
@@ -95,13 +107,15 @@ export type WriteOptions = {
 export async function writeFile(root: string, rel: string, content: string, opts: WriteOptions = {}): Promise<FileContent> {
   const size = Buffer.byteLength(content, 'utf8');
   if (size > MAX_FILE_BYTES) throw new WorkspaceError('TOO_LARGE', `The file would be ${size} bytes; files saved from the editor are limited to 1 MiB.`);
-  let r;
   try {
-    r = await resolveInside(root, rel, { createParents: opts.create });
+    return await withResolved(root, rel, { createParents: opts.create }, (r) => writeResolved(r, content, size, opts));
   } catch (err) {
     if (errno(err) === 'ENOTDIR' || errno(err) === 'EEXIST') throw new WorkspaceError('NOT_A_FILE', `A file is in the way of the folders in "${rel}".`);
     throw err;
   }
+}
+
+async function writeResolved(r: ResolvedPath, content: string, size: number, opts: WriteOptions): Promise<FileContent> {
   let mode = 0o644;
   const old = await fs.lstat(r.abs).catch(() => undefined);
   if (old) {
@@ -133,15 +147,16 @@ export async function writeFile(root: string, rel: string, content: string, opts
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  const st = await fs.stat(r.abs);
+  const st = await fs.lstat(r.abs);
   return { path: r.rel, content, size, mtimeMs: st.mtimeMs };
 }
 
 /** Deletes one file or symbolic link (never a folder). */
 export async function deleteFile(root: string, rel: string): Promise<void> {
-  const r = await resolveInside(root, rel);
-  const st = await fs.lstat(r.abs).catch(() => undefined);
-  if (!st) throw new WorkspaceError('NOT_FOUND', `"${r.rel}" does not exist in your workspace.`);
-  if (st.isDirectory()) throw new WorkspaceError('NOT_A_FILE', `"${r.rel}" is a folder; delete folders in the terminal (rm -r).`);
-  await fs.unlink(r.abs);
+  await withResolved(root, rel, {}, async (r) => {
+    const st = await fs.lstat(r.abs).catch(() => undefined);
+    if (!st) throw new WorkspaceError('NOT_FOUND', `"${r.rel}" does not exist in your workspace.`);
+    if (st.isDirectory()) throw new WorkspaceError('NOT_A_FILE', `"${r.rel}" is a folder; delete folders in the terminal (rm -r).`);
+    await fs.unlink(r.abs);
+  });
 }
