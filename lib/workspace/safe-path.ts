@@ -90,19 +90,23 @@ export async function openForRead(root: string, r: ResolvedPath): Promise<fs.Fil
   return fh;
 }
 
-// mkdir -p one component at a time, refusing to walk through links that leave the workspace.
+// mkdir -p one component at a time, each inside a folder opened and checked first (as above).
 async function mkdirInside(realRoot: string, parentRel: string): Promise<void> {
   if (parentRel === '.') return;
   let cur = realRoot;
   for (const part of parentRel.split('/')) {
-    const next = path.join(cur, part);
+    const dir = await fs.open(cur, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
     try {
-      await fs.mkdir(next);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pinned = `${PROC_FD}/${dir.fd}`;
+      const viaProc = await fs.readlink(pinned).catch(() => null);
+      const where = viaProc ?? (await fs.realpath(cur));
+      if (!isInside(realRoot, where)) throw new WorkspaceError('INVALID_PATH', `"${parentRel}" leads outside your workspace through a symbolic link.`);
+      await fs.mkdir(path.join(viaProc ? pinned : cur, part)).catch((err) => {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      });
+      cur = path.join(where, part);
+    } finally {
+      await dir.close();
     }
-    const real = await fs.realpath(next);
-    if (!isInside(realRoot, real)) throw new WorkspaceError('INVALID_PATH', `"${parentRel}" leads outside your workspace through a symbolic link.`);
-    cur = real;
   }
 }
