@@ -1,15 +1,18 @@
-// `lab run/ps/diff/rm` end to end: the real CLI (bin/lab.mjs) against the container routes on a
-// Unix socket, real runc and OverlayFS; `run -it` inside a pseudo-terminal from node-pty.
+// `lab run/ps/diff/rm/start` end to end: the real CLI (bin/lab.mjs) against the daemon (image
+// routes + container routes) on a Unix socket, real runc and OverlayFS; `run -it` inside a
+// pseudo-terminal from node-pty; a missing image pulled from a registry on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { openEngine, type Engine } from '../../engine/daemon/engine.ts';
 import { containerRoutes, type RouteHandler } from '../../engine/daemon/container-routes.ts';
+import { startDaemon, type DaemonHandle } from '../../engine/daemon/http-server.ts';
+import { LocalEngineApi } from '../../engine/daemon/local-api.ts';
+import { startOurs } from '../../engine/registry/testing.ts';
 import { containersUnavailableReason } from '../../engine/container/testing/container-env.ts';
 import { listContainers, mountsBelow } from '../../engine/executor/testing/busybox-rootfs.ts';
 import { spawnPty } from '../pty-spawner.ts';
@@ -35,25 +38,19 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
   let base: string;
   let engine: Engine;
   let routes: RouteHandler;
-  let server: http.Server;
+  let daemon: DaemonHandle;
   let sock: string;
 
   beforeAll(async () => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-run-'));
     engine = await openEngine({ root: base, snapshotter: 'overlay' });
     routes = containerRoutes(engine, { spawnTerminal: spawnPty });
-    server = http.createServer((req, res) => {
-      void routes(req, res).then((done) => {
-        if (!done) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"code":"NOT_FOUND","message":"no such route"}');
-      });
-    });
-    server.requestTimeout = 0;
     sock = path.join(base, 'lab.sock');
-    await new Promise<void>((r) => server.listen(sock, r));
+    daemon = await startDaemon(new LocalEngineApi(engine), sock, { handleContainerRoute: routes });
   });
   afterAll(async () => {
     await routes?.close();
-    await new Promise((r) => server?.close(r));
+    await daemon?.close();
     if (base) {
       expect(listContainers(path.join(engine.containersDir, '.runc'))).toEqual([]);
       expect(mountsBelow(base)).toEqual([]);
@@ -119,6 +116,22 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
     expect(await closed).toBe(137);
     expect(stderr).toContain('killing the container');
     expect((await lab(['ps', '-a', '-q'])).stdout).toBe('');
+  });
+
+  it('an image missing here but in a registry is pulled first, as docker run does', async () => {
+    const registry = await startOurs();
+    try {
+      const ref = `${registry.host}/lab/bb:v1`;
+      expect((await lab(['tag', 'busybox', ref])).code).toBe(0);
+      expect((await lab(['push', ref])).code).toBe(0);
+      expect((await lab(['rmi', ref])).code).toBe(0);
+      const r = await lab(['run', '--rm', ref, 'echo', 'pulled']);
+      expect(r).toMatchObject({ code: 0, stdout: 'pulled\n' });
+      expect(r.stderr).toContain(`Unable to find image '${ref}' locally`);
+      expect((await lab(['images'])).stdout).toContain(`${registry.host}/lab/bb`);
+    } finally {
+      await registry.close();
+    }
   });
 
   it('an unknown image: Unable to find image, exit 125', async () => {

@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import type { Command } from '../main.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { familiarString } from '../../engine/image/reference.ts';
+import { familiarString, parseReference } from '../../engine/image/reference.ts';
+import { loadCredentials } from '../../engine/registry/client/credentials.ts';
 import { containerClient, daemonError, Demuxer, duplexRequest } from './container.ts';
 
 export interface RunFlags {
@@ -89,27 +90,26 @@ const command: Command = {
       return 1;
     }
     let id: string;
-    try {
-      const body = {
+    const body = {
         Image: f.image, Cmd: f.cmd.length ? f.cmd : undefined, Entrypoint: f.entrypoint !== undefined ? [f.entrypoint] : undefined,
         Env: f.env, WorkingDir: f.workdir, User: f.user, Tty: f.tty, OpenStdin: f.interactive, HostConfig: { AutoRemove: f.rm },
-      };
-      const q = f.name ? `?name=${encodeURIComponent(f.name)}` : '';
+    };
+    const q = f.name ? `?name=${encodeURIComponent(f.name)}` : '';
+    const create = async () => {
       const { Readable } = await import('node:stream');
-      ({ Id: id } = await client.json<{ Id: string }>({ method: 'POST', path: `/containers/create${q}`, body: Readable.from([JSON.stringify(body)]), headers: { 'Content-Type': 'application/json' } }));
+      return (await client.json<{ Id: string }>({ method: 'POST', path: `/containers/create${q}`, body: Readable.from([JSON.stringify(body)]), headers: { 'Content-Type': 'application/json' } })).Id;
+    };
+    try {
+      id = await create();
     } catch (err) {
-      if ((err as EngineError).code === 'NOT_FOUND') {
-        let shown = f.image;
-        try {
-          shown = familiarString(f.image.includes(':') || f.image.includes('@') ? f.image : `${f.image}:latest`);
-        } catch {
-          // not a valid reference: show it as typed
-        }
-        process.stderr.write(`Unable to find image '${shown}' locally\n`);
-        process.stderr.write(`docker: it is not here: build it (docker build -t ${shown} .) or pull it (docker pull ${shown}). ${(err as Error).message}\n`);
-        return 125;
+      if ((err as EngineError).code !== 'NOT_FOUND') return daemonError(err);
+      const pulled = await pullMissing(client, f.image);
+      if (!pulled) return 125;
+      try {
+        id = await create();
+      } catch (again) {
+        return daemonError(again);
       }
-      return daemonError(err);
     }
 
     if (f.detach) {
@@ -125,6 +125,35 @@ const command: Command = {
   },
 };
 export default command;
+
+/**
+ * Docker pulls a missing image before it runs it. From a registry named in the reference (the lab
+ * registry, 127.0.0.1:5000/...) we do too; Docker Hub is out of reach here, so for plain names
+ * like busybox or myapp we say how to get one instead.
+ */
+async function pullMissing(client: Awaited<ReturnType<typeof containerClient>>, image: string): Promise<boolean> {
+  let shown = image;
+  let domain = 'docker.io';
+  try {
+    const ref = parseReference(image);
+    domain = ref.domain;
+    shown = familiarString(ref.tag || ref.digest ? ref : { ...ref, tag: 'latest' });
+  } catch {
+    // not a valid reference: show it as typed
+  }
+  process.stderr.write(`Unable to find image '${shown}' locally\n`);
+  if (domain === 'docker.io') {
+    process.stderr.write(`docker: no image ${shown} here, and Docker Hub is out of reach from the lab: build it (docker build -t ${shown} .) or pull it from the lab registry (docker pull HOST/NAME:TAG).\n`);
+    return false;
+  }
+  try {
+    await client.pull(image, { credentials: await loadCredentials(domain) }, (line) => process.stderr.write(`${line}\n`));
+    return true;
+  } catch (err) {
+    daemonError(err);
+    return false;
+  }
+}
 
 /** Attach (stdin with `interactive`), wait, start; relays output; resolves with the exit code. */
 export async function attachAndRun(client: Awaited<ReturnType<typeof containerClient>>, id: string, f: { tty: boolean; interactive: boolean }): Promise<number> {
