@@ -8,9 +8,11 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { createRouter } from './router.ts';
-import { labTerminalEndpoint } from './terminal.ts';
+import { labTerminalEndpoint, terminalCheck } from './terminal.ts';
 import { registryHandler } from '../lib/site/registry-server.ts';
 import { closeRuntime, getRuntime } from '../lib/runtime/start-runtime.ts';
+import type { LabRuntime } from '../lib/runtime/runtime.ts';
+import { shellProblem } from '../lib/runtime/shell-availability.ts';
 import { db } from '../lib/db.ts';
 import type { TerminalEndpoint } from '../lib/terminal/ws-endpoint.ts';
 
@@ -28,12 +30,17 @@ await app.prepare();
 
 // The engine, daemon, queue and shells start in the background: the site answers at once, and
 // a machine that cannot run them (not root, no bwrap) still serves the lesson.
+const state: { runtime?: LabRuntime; problem?: string | null; error?: string } = { problem: shellProblem() };
 let terminal: Promise<TerminalEndpoint | undefined> | undefined;
 function terminalEndpoint(): Promise<TerminalEndpoint | undefined> {
   terminal ??= getRuntime()
-    .then((rt) => labTerminalEndpoint(rt, db()))
+    .then((rt) => {
+      state.runtime = rt;
+      return labTerminalEndpoint(rt, db());
+    })
     .catch((err) => {
-      console.error(`server: the build runtime did not start: ${(err as Error).message}`);
+      state.error = (err as Error).message;
+      console.error(`server: the build runtime did not start: ${state.error}`);
       terminal = undefined; // the next connection tries again
       return undefined;
     });
@@ -41,11 +48,18 @@ function terminalEndpoint(): Promise<TerminalEndpoint | undefined> {
 }
 void terminalEndpoint();
 
+async function terminalInfo(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const { status, message } = await terminalCheck(db(), req, state);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ ok: status === 200, message }));
+}
+
 const router = createRouter({
   registry: () => registryHandler(),
   next: app.getRequestHandler(),
   nextUpgrade: dev ? app.getUpgradeHandler() : undefined,
   terminal: terminalEndpoint,
+  terminalInfo: (req, res) => terminalInfo(req, res),
   extraOrigins: process.env.LAB_PUBLIC_ORIGIN ? [process.env.LAB_PUBLIC_ORIGIN] : [],
 });
 

@@ -15,6 +15,8 @@ export interface RouterOptions {
   next: RequestHandler;
   /** Next's upgrade handler (dev: HMR); other upgrades are closed when absent. */
   nextUpgrade?: UpgradeHandler;
+  /** Plain (non-upgrade) requests to /api/terminal: why a connect would fail. Else Next (404). */
+  terminalInfo?: RequestHandler;
   /** The terminal's WebSocket endpoint; absent → 503 (the runtime is not ready or failed). */
   terminal?: () => Promise<{ handleUpgrade: UpgradeHandler } | undefined>;
   /** Origins allowed besides the request's own host (LAB_PUBLIC_ORIGIN behind a TLS proxy). */
@@ -68,7 +70,8 @@ export function createRouter(opts: RouterOptions): Router {
   return {
     request(req, res) {
       try {
-        const handler = isRegistryPath(pathOf(req)) ? opts.registry() : opts.next;
+        const p = pathOf(req);
+        const handler = isRegistryPath(p) ? opts.registry() : p === TERMINAL_PATH && opts.terminalInfo ? opts.terminalInfo : opts.next;
         const out = handler(req, res);
         if (out instanceof Promise) out.catch((err) => fail(res, err));
       } catch (err) {

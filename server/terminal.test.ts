@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from './router.ts';
-import { labTerminalEndpoint } from './terminal.ts';
+import { labTerminalEndpoint, maxShellsPerUser, terminalCheck } from './terminal.ts';
 import { closeRuntime, getRuntime } from '../lib/runtime/start-runtime.ts';
 import { migratedSqlite, type TestDb } from '../lib/site/test-db.ts';
 import { resetRegistryHandler } from '../lib/site/registry-server.ts';
@@ -39,7 +39,16 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     }
     const rt = await getRuntime(env, t.db);
     const endpoint = labTerminalEndpoint(rt, t.db, (userId) => ensureWorkspace(userId, { env }));
-    const router = createRouter({ registry: () => rt.registry, next: (_q, res) => res.end('next'), terminal: async () => endpoint });
+    const router = createRouter({
+      registry: () => rt.registry,
+      next: (_q, res) => res.end('next'),
+      terminal: async () => endpoint,
+      terminalInfo: (req, res) =>
+        void terminalCheck(t.db, req, { runtime: rt }).then(({ status, message }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message }));
+        }),
+    });
     server = http.createServer((req, res) => router.request(req, res));
     server.on('upgrade', (req, socket, head) => router.upgrade(req, socket, head));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -56,8 +65,8 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  const connect = async (i: number) => {
-    const c = await TestTerminalClient.connect(`ws://${host}/api/terminal?session=w`, { origin: `http://${host}`, cookie: cookies[i] });
+  const connect = async (i: number, session = 'w') => {
+    const c = await TestTerminalClient.connect(`ws://${host}/api/terminal?session=${session}`, { origin: `http://${host}`, cookie: cookies[i] });
     clients.push(c);
     return c;
   };
@@ -73,5 +82,22 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     const out = await two.run('docker images; echo END-$((1+1))', /END-2/, 30_000);
     expect(out).toMatch(/busybox/);
     expect(out).not.toMatch(/wired-one/);
+  }, 120_000);
+
+  it('caps live shells per user and says why over plain GET /api/terminal', async () => {
+    const info = async (i: number | undefined, session: string) => {
+      const res = await fetch(`http://${host}/api/terminal?session=${session}`, { headers: i === undefined ? {} : { cookie: cookies[i] } });
+      return { status: res.status, message: ((await res.json()) as { message: string }).message };
+    };
+    expect((await info(undefined, 'w')).status).toBe(401);
+    expect(await info(0, 'w')).toEqual({ status: 200, message: 'ok' });
+    const max = maxShellsPerUser();
+    for (let i = 1; i < max; i++) await connect(0, `extra${i}`);
+    expect((await info(0, 'w')).status).toBe(200); // an existing shell can always be reattached
+    const over = await info(0, 'one-too-many');
+    expect(over.status).toBe(429);
+    expect(over.message).toMatch(new RegExp(`already have ${max} shells`));
+    await expect(TestTerminalClient.connect(`ws://${host}/api/terminal?session=one-too-many`, { origin: `http://${host}`, cookie: cookies[0] })).rejects.toThrow('HTTP 403');
+    await connect(1, 'other-user-unaffected');
   }, 120_000);
 });

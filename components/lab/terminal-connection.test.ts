@@ -131,4 +131,20 @@ describe.skipIf(!canSandbox)('TerminalConnection', () => {
     expect(manager.require('user1', 'conn-test').shell.pid).not.toBe(pid);
     c.stop();
   }, 60_000);
+
+  it('reports a refused handshake (no hello) so the page can ask the server why', async () => {
+    let refused = 0;
+    const statuses: TerminalStatus[] = [];
+    const c = new TerminalConnection(new FakeTerm() as unknown as Terminal, 'not a valid id!', {
+      status: (s) => statuses.push(s),
+      exit: () => undefined,
+      error: () => undefined,
+      refused: () => refused++,
+    });
+    c.start();
+    onTestFinished(() => c.stop());
+    await until(() => refused >= 2, 'two refused attempts');
+    expect(statuses).not.toContain('connected');
+    expect(statuses.at(-1)).toBe('reconnecting');
+  }, 30_000);
 });

@@ -12,6 +12,8 @@ export interface ConnectionEvents {
   status(s: TerminalStatus): void;
   exit(e: ShellExit): void;
   error(message: string): void;
+  /** A socket closed before the server's hello: the handshake was refused or the server is down. */
+  refused?(): void;
 }
 
 const PING_MS = 10_000;
@@ -65,6 +67,7 @@ export class TerminalConnection {
     const ws = new WebSocket(`${proto}//${location.host}/api/terminal?session=${encodeURIComponent(this.sessionId)}`);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    let greeted = false;
     this.on.status(this.attempts === 0 ? 'connecting' : 'reconnecting');
     ws.onmessage = (ev) => {
       if (this.ws !== ws) return;
@@ -80,6 +83,7 @@ export class TerminalConnection {
         return;
       }
       if (msg.type === 'hello') {
+        greeted = true;
         this.attempts = 0;
         this.term.reset();
         this.term.write(String(msg.screen ?? ''));
@@ -97,11 +101,13 @@ export class TerminalConnection {
       clearInterval(this.pinger);
       this.pinger = setInterval(() => this.send({ type: 'ping' }), PING_MS);
     };
+    ws.onerror = () => undefined; // a close event always follows; it decides what to do
     ws.onclose = () => {
       if (this.ws !== ws) return;
       clearInterval(this.pinger);
       this.ws = undefined;
       if (this.stopped) return;
+      if (!greeted) this.on.refused?.();
       if (this.exited || this.attempts >= MAX_ATTEMPTS) {
         this.on.status('disconnected');
         return;

@@ -67,10 +67,27 @@ export default function LabTerminal({ userId, className = '' }: { userId: string
         return true;
       });
 
-      const c = new TerminalConnection(term, sessionIdFor(userId), {
-        status: (s) => setStatus(s),
+      const sessionId = sessionIdFor(userId);
+      const c = new TerminalConnection(term, sessionId, {
+        status: (s) => {
+          setStatus(s);
+          if (s === 'connected') setError(null);
+        },
         exit: (e) => setExit(e),
         error: (m) => setError(m),
+        // a refused handshake has no readable status: ask the server why
+        refused: () =>
+          void fetch(`/api/terminal?session=${encodeURIComponent(sessionId)}`, { cache: 'no-store' })
+            .then(async (r) => {
+              if (r.ok) return;
+              const body = (await r.json().catch(() => ({}))) as { message?: string };
+              setError(body.message ?? `The terminal server answered ${r.status}.`);
+              if (r.status === 401) {
+                c.stop(); // signed out: retrying cannot help
+                setStatus('disconnected');
+              }
+            })
+            .catch(() => setError('The lab server cannot be reached; the terminal retries.')),
       });
       conn.current = c;
       term.onData((d) => c.input(d));
