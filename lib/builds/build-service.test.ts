@@ -41,7 +41,7 @@ for (const backend of backends) {
     /** A fresh embedded queue (own root) with the realistic handler, and a service over it. */
     // One service per database at a time, as in the server: the previous test's is closed first
     // (a new service's restart check would otherwise adopt builds the old one is recording).
-    async function setup(opts: { root?: string; parked?: Promise<void>; worker?: boolean; maxActivePerUser?: number } = {}) {
+    async function setup(opts: { root?: string; parked?: Promise<void>; worker?: boolean; maxActivePerUser?: number; keepPerUser?: number } = {}) {
       while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
       const root = opts.root ?? (await fs.mkdtemp(path.join(tmp, 'q-')));
       const queue = await EmbeddedQueue.open({ root });
@@ -52,6 +52,7 @@ for (const backend of backends) {
         workspaceDir: async (u) => path.join(tmp, 'ws', u),
         flushMs: 5,
         maxActivePerUser: opts.maxActivePerUser,
+        keepPerUser: opts.keepPerUser,
       });
       await service.ready;
       const close = async () => {
@@ -189,6 +190,25 @@ for (const backend of backends) {
       o2.end({ error: { code: 'PARSE_ERROR', message: 'x' } });
       await new Promise((r) => setTimeout(r, 50));
       expect(await t.db.build.count()).toBe(before);
+    });
+
+    it('keeps the newest finished builds of a user and deletes older ones with their events', async () => {
+      const carol = (await t.db.user.create({ data: { email: `carol-${backend.name}@example.com`, passwordHash: 'x' } })).id;
+      await fs.mkdir(path.join(tmp, 'ws', carol), { recursive: true });
+      await fs.writeFile(path.join(tmp, 'ws', carol, 'Dockerfile'), 'FROM busybox\n');
+      const { service } = await setup({ keepPerUser: 2 });
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const { id } = await service.startWebBuild(carol, {});
+        await all(service.subscribe(carol, id, 0));
+        await until(async () => (await service.get(carol, id))?.status === 'succeeded');
+        ids.push(id);
+      }
+      // When the 4th started, 3 were finished: the oldest went (2 finished kept + the running one).
+      await until(async () => (await service.list(carol)).length === 3);
+      expect((await service.list(carol)).map((b) => b.id)).toEqual([ids[3], ids[2], ids[1]]);
+      expect(await t.db.buildEvent.count({ where: { buildId: ids[0] } })).toBe(0);
+      expect(await t.db.buildEvent.count({ where: { buildId: ids[1] } })).toBeGreaterThan(0);
     });
 
     it('streams a trace as Server-Sent Events: id = index, data = the event, then end', async () => {

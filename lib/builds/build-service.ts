@@ -37,6 +37,10 @@
  *   subscribe() (trace-stream.ts) reads the database up to where the live log starts, then
  *   the live log, and ends after the terminal event.
  *
+ * Retention
+ *   A user keeps their newest `keepPerUser` finished builds (default 100); starting a build
+ *   deletes older ones with their events.
+ *
  * Who sees what
  *   Every read takes the user id: another user's build id is NOT_FOUND, exactly like an
  *   unknown one. Routes (app/api/builds) turn EngineError codes into HTTP statuses (http.ts).
@@ -47,7 +51,7 @@ import type { BuildDone } from '../engine/progress/events.ts';
 import type { Db } from '../db.ts';
 import type { BuildQueue, JobEntry, JobEvent } from '../../workers/queue.ts';
 import { BuildRecorder } from './build-recorder.ts';
-import { ACTIVE_STATUSES, countActive, createBuildRow, getBuild, listBuilds, newestBuildId } from './build-store.ts';
+import { ACTIVE_STATUSES, countActive, createBuildRow, getBuild, listBuilds, newestBuildId, pruneBuilds } from './build-store.ts';
 import { LiveHub } from './live-hub.ts';
 import { traceEntries } from './trace-stream.ts';
 import { checkDockerfilePath, checkTags, readWorkspaceDockerfile } from './web-build-input.ts';
@@ -104,6 +108,8 @@ export interface BuildServiceOptions {
   workspaceDir: (userId: string) => Promise<string>;
   /** Queued + running builds a user may have at once (default 2). */
   maxActivePerUser?: number;
+  /** Finished builds kept per user; older ones are deleted when a new one starts (default 100). */
+  keepPerUser?: number;
   /** Recorder batching (tests use small values). */
   flushMs?: number;
 }
@@ -117,6 +123,8 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
   const stop = new AbortController();
   const pumps = new Set<Promise<void>>();
   const userLocks = new Map<string, Promise<unknown>>();
+  const prune = (userId: string) =>
+    void pruneBuilds(db, userId, opts.keepPerUser ?? 100).catch((err) => console.error('builds: pruning old builds failed:', err));
 
   /** Runs fn after the user's previous startWebBuild check (the limit is check-then-create). */
   function withUserLock<T>(userId: string, fn: () => Promise<T>): Promise<T> {
@@ -185,6 +193,7 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
     }
     hub.started(userId, id);
     pump(rec, id);
+    prune(userId);
     return { id };
   }
 
@@ -216,6 +225,7 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
         rowId = id;
         rec = new BuildRecorder(db, hub, id, { base: 0, flushMs: opts.flushMs });
         hub.started(namespace, id);
+        prune(namespace);
         for (const e of pending) rec.push(e);
         if (ended) void rec.finish();
       },

@@ -124,3 +124,16 @@ export async function createBuildRow(
   const row = await db.build.create({ data: { ...data, tags: JSON.stringify(data.tags) }, select: { id: true } });
   return row.id;
 }
+
+/** Deletes the user's finished builds beyond the newest `keep` (their events go with them). */
+export async function pruneBuilds(db: Db, userId: string, keep: number): Promise<number> {
+  const old = await db.build.findMany({
+    where: { userId, status: { notIn: ACTIVE_STATUSES } },
+    orderBy: { createdAt: 'desc' },
+    skip: keep,
+    select: { id: true },
+  });
+  if (old.length === 0) return 0;
+  const { count } = await db.build.deleteMany({ where: { id: { in: old.map((b) => b.id) } } });
+  return count;
+}
