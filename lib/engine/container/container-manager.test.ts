@@ -171,6 +171,15 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     expect(out).toBe('typed\neof-seen\n');
   });
 
+  it('two starts at once: one runs, the other is refused', async () => {
+    const rec = await env.manager.create({ image: 'busybox', cmd: ['true'], autoRemove: true });
+    const waited = env.manager.wait(rec.id);
+    const results = await Promise.allSettled([env.manager.start(rec.id), env.manager.start(rec.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await waited).toEqual({ exitCode: 0 });
+    env.assertClean();
+  });
+
   it('rm refuses a running container; rm -f kills it and cleans up', async () => {
     const rec = await env.manager.create({ image: 'busybox', cmd: ['sleep', '300'] });
     const waited = env.manager.wait(rec.id);

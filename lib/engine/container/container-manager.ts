@@ -63,6 +63,8 @@ export class ContainerManager implements Containers {
   readonly runcRoot: string;
   private readonly runc: string;
   private readonly live = new Map<string, Live>();
+  /** Ids between the status check and the spawn: a second start must not mount twice. */
+  private readonly starting = new Set<string>();
   private readonly seccomp = defaultSeccompProfile();
 
   constructor(private readonly opts: ContainerManagerOptions) {
@@ -146,12 +148,21 @@ export class ContainerManager implements Containers {
 
   async start(ref: string, size?: { cols: number; rows: number }): Promise<void> {
     const rec = await this.store.resolve(ref);
-    if (rec.status === 'running') throw new EngineError('FAILED_PRECONDITION', `container ${rec.name} is already running`);
+    if (rec.status === 'running' || this.starting.has(rec.id)) throw new EngineError('FAILED_PRECONDITION', `container ${rec.name} is already running`);
     const max = this.opts.maxRunning ?? 4;
-    const running = [...this.live.values()].filter((l) => l.proc).length;
+    const running = [...this.live.values()].filter((l) => l.proc).length + this.starting.size;
     if (running >= max) {
       throw new EngineError('FAILED_PRECONDITION', `${running} containers are running already (the limit is ${max}): stop one first (docker ps, then docker rm -f NAME)`);
     }
+    this.starting.add(rec.id);
+    try {
+      await this.startRecord(rec, size);
+    } finally {
+      this.starting.delete(rec.id);
+    }
+  }
+
+  private async startRecord(rec: ContainerRecord, size?: { cols: number; rows: number }): Promise<void> {
     const dir = this.store.containerDir(rec.id);
     const rootfs = path.join(dir, 'rootfs');
     const bundle = path.join(dir, 'bundle');
@@ -324,6 +335,7 @@ export class ContainerManager implements Containers {
     const waits: Promise<number>[] = [];
     for (const l of this.live.values()) {
       if (!l.proc) continue;
+      l.error = 'the daemon stopped';
       waits.push(l.exit);
       await l.proc.kill();
     }
