@@ -141,7 +141,7 @@ function StepRow({ step, dockerfile }: { step: TraceStep; dockerfile: string }) 
 function InternalRow({ step }: { step: TraceStep }) {
   const progress = Object.values(step.progress);
   return (
-    <li data-testid="trace-internal" data-status={step.status} className="px-2 text-xs text-[var(--muted)]">
+    <li data-testid="trace-internal" data-status={step.status} className="break-all px-2 text-xs text-[var(--muted)]">
       {step.text}
       {progress.length > 0 && <> — {progress.join(' · ')}</>}
       {step.durationMs !== undefined && <> ({formatDuration(step.durationMs)})</>}
