@@ -2,7 +2,7 @@
 // or throws an Error whose message is what the server said (always something a student can act on).
 import type { Problem } from './editor-codemirror.tsx';
 
-export type FileEntry = { path: string; type: 'file' | 'dir' | 'symlink'; size: number; collapsed?: boolean };
+export type FileEntry = { path: string; type: 'file' | 'dir' | 'symlink'; size: number; collapsed?: boolean; sizeAtLeast?: boolean };
 export type OpenedFile = { path: string; content: string; size: number; mtimeMs: number };
 
 export class RequestError extends Error {

@@ -40,7 +40,7 @@ export default function FileList({ entries, truncated, openPath, onOpen, onRefre
           if (e.type === 'dir') {
             return (
               <li key={e.path} style={indent} className="truncate py-0.5 text-[var(--muted)]" title={e.collapsed ? 'Not shown in the editor: open it in the terminal' : undefined}>
-                {e.path.split('/').pop()}/{e.collapsed ? <span className="ml-1 text-xs">({humanSize(e.size)})</span> : null}
+                {e.path.split('/').pop()}/{e.collapsed ? <span className="ml-1 text-xs">({e.sizeAtLeast ? '≥ ' : ''}{humanSize(e.size)})</span> : null}
               </li>
             );
           }

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { deleteFile, listFiles, MAX_FILE_BYTES, readFile, writeFile } from './workspace-files.ts';
+import { deleteFile, listFiles, MAX_FILE_BYTES, MAX_SIZE_ENTRIES, readFile, writeFile } from './workspace-files.ts';
 import { normaliseRelative, withResolved } from './safe-path.ts';
 import { WorkspaceError } from './workspace-errors.ts';
 import { tempDir } from './test-helpers.ts';
@@ -43,6 +43,18 @@ describe('listFiles', () => {
     expect(entries.map((e) => e.path)).toEqual(['Dockerfile', 'node_modules', 'run.sh', 'src', 'src/app.py']);
     expect(entries.find((e) => e.path === 'node_modules')).toEqual({ path: 'node_modules', type: 'dir', size: 1000, collapsed: true });
     expect(entries.find((e) => e.path === 'src/app.py')).toMatchObject({ type: 'file', size: 9 });
+  });
+
+  it('stops counting a huge heavy folder and says its size is a lower bound', async () => {
+    const many = path.join(ws, '.venv');
+    await fs.mkdir(many);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => fs.writeFile(path.join(many, `f${i}`), 'x')));
+    const venv = (await listFiles(ws, { sizeBudget: 50 })).entries.find((e) => e.path === '.venv');
+    expect(venv).toMatchObject({ collapsed: true, sizeAtLeast: true });
+    expect(venv!.size).toBe(50);
+    const full = (await listFiles(ws, { sizeBudget: 100 })).entries.find((e) => e.path === '.venv');
+    expect(full).toEqual({ path: '.venv', type: 'dir', size: 60, collapsed: true });
+    expect(MAX_SIZE_ENTRIES).toBeGreaterThanOrEqual(10_000);
   });
 
   it('shows a symlink as a link without following it', async () => {

@@ -19,6 +19,8 @@ export type FileEntry = {
   size: number;
   /** A heavy folder (.git, node_modules...) shown without its contents. */
   collapsed?: boolean;
+  /** The folder was too big to count fully: size is a lower bound. */
+  sizeAtLeast?: boolean;
 };
 
 export type FileContent = { path: string; content: string; size: number; mtimeMs: number };
@@ -27,20 +29,27 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException)?.code;
 }
 
-/** Total size of a tree (files only), not following links. */
-async function treeSize(dir: string): Promise<number> {
-  let total = 0;
+/** Entries counted per heavy folder; past that its size is a lower bound (a huge node_modules). */
+export const MAX_SIZE_ENTRIES = 20_000;
+
+/** Total size of a tree (files only), not following links, within an entry budget. */
+async function treeSize(dir: string, budget = { left: MAX_SIZE_ENTRIES }): Promise<{ bytes: number; complete: boolean }> {
+  let bytes = 0;
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
+    if (--budget.left < 0) return { bytes, complete: false };
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) total += await treeSize(p);
-    else if (e.isFile()) total += (await fs.lstat(p).catch(() => ({ size: 0 }))).size;
+    if (e.isDirectory()) {
+      const sub = await treeSize(p, budget);
+      bytes += sub.bytes;
+      if (!sub.complete) return { bytes, complete: false };
+    } else if (e.isFile()) bytes += (await fs.lstat(p).catch(() => ({ size: 0 }))).size;
   }
-  return total;
+  return { bytes, complete: true };
 }
 
 /** Everything in the workspace, sorted by path; heavy folders collapsed; links not followed. */
-export async function listFiles(root: string): Promise<{ entries: FileEntry[]; truncated: boolean }> {
+export async function listFiles(root: string, opts: { sizeBudget?: number } = {}): Promise<{ entries: FileEntry[]; truncated: boolean }> {
   const entries: FileEntry[] = [];
   let truncated = false;
   async function walk(abs: string, rel: string): Promise<void> {
@@ -53,7 +62,10 @@ export async function listFiles(root: string): Promise<{ entries: FileEntry[]; t
       const p = rel ? `${rel}/${d.name}` : d.name;
       const full = path.join(abs, d.name);
       if (d.isSymbolicLink()) entries.push({ path: p, type: 'symlink', size: 0 });
-      else if (d.isDirectory() && HEAVY_DIRS.has(d.name)) entries.push({ path: p, type: 'dir', size: await treeSize(full), collapsed: true });
+      else if (d.isDirectory() && HEAVY_DIRS.has(d.name)) {
+        const { bytes, complete } = await treeSize(full, { left: opts.sizeBudget ?? MAX_SIZE_ENTRIES });
+        entries.push({ path: p, type: 'dir', size: bytes, collapsed: true, ...(complete ? {} : { sizeAtLeast: true }) });
+      }
       else if (d.isDirectory()) {
         entries.push({ path: p, type: 'dir', size: 0 });
         await walk(full, p);
