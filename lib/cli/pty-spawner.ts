@@ -1,20 +1,11 @@
 // The node-pty implementation of the engine's TerminalSpawner (lib/engine/container/container.ts):
 // the composition roots (`lab daemon`, the web server's runtime) pass it to the daemon so that
 // `docker run -t` gets a real pseudo-terminal. The engine itself never imports node-pty.
-import { createRequire } from 'node:module';
+import { spawn } from 'node-pty';
 import type { PtyProcess, TerminalSpawner } from '../engine/container/container.ts';
 
-type NodePty = typeof import('node-pty');
-
-let pty: NodePty | undefined;
-function load(): NodePty {
-  // node-pty is CommonJS with a native addon: require it lazily, only when a tty is asked for
-  pty ??= createRequire(import.meta.url)('node-pty') as NodePty;
-  return pty;
-}
-
 export const spawnPty: TerminalSpawner = (file, args, opts): PtyProcess => {
-  const p = load().spawn(file, args, { name: 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: opts.cwd ?? '/', env: opts.env ?? {} });
+  const p = spawn(file, args, { name: 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: opts.cwd ?? '/', env: opts.env ?? {} });
   return {
     pid: p.pid,
     onData: (cb) => void p.onData(cb),

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { openEngine, type Engine } from '../../engine/daemon/engine.ts';
 import { containerRoutes, type RouteHandler } from '../../engine/daemon/container-routes.ts';
 import { startDaemon, type DaemonHandle } from '../../engine/daemon/http-server.ts';
@@ -141,7 +140,7 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
   });
 
   it('run -it in a pty: a real tty, the overlay mount visible inside, window size followed, exit code', async () => {
-    const pty = createRequire(import.meta.url)('node-pty') as typeof import('node-pty');
+    const pty = await import('node-pty');
     const p = pty.spawn(process.execPath, [path.join(repo, 'bin/lab.mjs'), 'run', '--rm', '-it', 'busybox', 'sh'], {
       cols: 90, rows: 20, cwd: repo, env: { ...process.env, LAB_HOST: `unix://${sock}` } as Record<string, string>,
     });
@@ -167,7 +166,7 @@ describe.skipIf(!!reason)('lab run / ps / diff / rm through the daemon socket', 
   });
 
   it('run -it whose client dies: the container is killed (a hang-up), not left running', async () => {
-    const pty = createRequire(import.meta.url)('node-pty') as typeof import('node-pty');
+    const pty = await import('node-pty');
     const p = pty.spawn(process.execPath, [path.join(repo, 'bin/lab.mjs'), 'run', '-it', '--name', 'hangup', 'busybox', 'sh'], {
       cols: 80, rows: 24, cwd: repo, env: { ...process.env, LAB_HOST: `unix://${sock}` } as Record<string, string>,
     });
