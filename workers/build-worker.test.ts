@@ -183,3 +183,20 @@ describe.skipIf(!!cannotBuild || !hasRedisServer)('a Redis build worker killed w
     }
   }, 300_000);
 });
+
+describe('openBuildWorker with an engine the process already opened', () => {
+  it('builds with that engine (one set of stores per process) and holds the root lock until release', async () => {
+    const { openEngine } = await import('../lib/engine/daemon/engine.ts');
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'lab-worker-shared-'));
+    try {
+      const engine = await openEngine({ root, withBuilder: false, ensureBaseImages: false });
+      const opened = await openBuildWorker({ root, engine });
+      expect(opened.engine).toBe(engine);
+      expect((await fs.readFile(path.join(root, 'worker.pid'), 'utf8')).trim()).toBe(String(process.pid));
+      await opened.release();
+      await expect(fs.access(path.join(root, 'worker.pid'))).rejects.toThrow();
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -39,13 +39,14 @@ export function createBuildHandler(base: Engine): JobHandler {
 }
 
 /**
- * Opens the engine at `root` ($LAB_ROOT) and returns the build handler for it. Holds the root's
+ * Opens the engine at `root` ($LAB_ROOT) (or takes one already open on it) and returns the build handler for it. Holds the root's
  * worker lock (root-lock.ts) until release(): one worker process per root.
  */
-export async function openBuildWorker(opts: OpenEngineOptions): Promise<{ engine: Engine; handler: JobHandler; release(): Promise<void> }> {
+export async function openBuildWorker(opts: OpenEngineOptions & { engine?: Engine }): Promise<{ engine: Engine; handler: JobHandler; release(): Promise<void> }> {
   const lock = await lockWorkerRoot(opts.root);
   try {
-    const engine = await openEngine(opts);
+    // The web server passes the engine it already opened: one set of stores per process.
+    const engine = opts.engine ?? (await openEngine(opts));
     return { engine, handler: createBuildHandler(engine), release: lock.release };
   } catch (err) {
     await lock.release();

@@ -6,6 +6,7 @@ import type { BuildQueue, WorkerHandle } from './queue.ts';
 import { EmbeddedQueue } from './embedded-queue.ts';
 import { RedisQueue } from './redis-queue.ts';
 import { openBuildWorker } from './build-worker.ts';
+import type { Engine } from '../lib/engine/daemon/engine.ts';
 
 export interface QueueConfig {
   /** $LAB_ROOT (engine state and embedded job logs). */
@@ -30,14 +31,15 @@ export interface OpenQueue {
   close(): Promise<void>;
 }
 
-export async function openBuildQueue(config: QueueConfig = queueConfigFromEnv()): Promise<OpenQueue> {
+/** `engine`: an engine this process already opened on config.root, shared by the in-process worker. */
+export async function openBuildQueue(config: QueueConfig = queueConfigFromEnv(), opts: { engine?: Engine } = {}): Promise<OpenQueue> {
   const queue: BuildQueue = config.redisUrl
     ? new RedisQueue({ url: config.redisUrl, prefix: process.env.LAB_QUEUE_PREFIX || undefined })
     : await EmbeddedQueue.open({ root: config.root });
   let worker: WorkerHandle | undefined;
   let release = async () => undefined as void;
   if (config.runWorker) {
-    const opened = await openBuildWorker({ root: config.root });
+    const opened = await openBuildWorker({ root: config.root, engine: opts.engine });
     release = opened.release;
     worker = await queue.startWorker(opened.handler, { concurrency: config.concurrency });
   }

@@ -23,7 +23,7 @@ export async function startRuntime(env: Env, database: Db = db()): Promise<LabRu
   const terminal = new SessionManager({ idleMs: Number(env.LAB_TERMINAL_IDLE_MS) || 30 * 60_000 });
   const engine = await openEngine({ root });
   if (engine.builderProblem) console.warn(`runtime: ${engine.builderProblem}`);
-  const opened = await openBuildQueue({ ...queueConfigFromEnv(env), root });
+  const opened = await openBuildQueue({ ...queueConfigFromEnv(env), root }, { engine });
   const builds = createBuildService({ db: database, queue: opened.queue, workspaceDir: (userId) => ensureWorkspace(userId, { env }) });
   let daemon: LabDaemon;
   try {
