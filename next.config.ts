@@ -8,9 +8,6 @@ const config: NextConfig = {
     serverActions: { bodySizeLimit: '64kb' },
   },
   poweredByHeader: false,
-  // The registry API (app/v2) has paths ending in '/' (`/v2/`, `/v2/NAME/blobs/uploads/`) that
-  // clients POST to: no 308 redirect to the slash-less path.
-  skipTrailingSlashRedirect: true,
   // `next build` type-checks the site's own files (app, components, lib/{auth,content,...});
   // the engine has its own `tsc` run, so a half-finished engine file cannot block the site.
   typescript: { tsconfigPath: 'tsconfig.site.json' },

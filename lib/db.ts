@@ -2,7 +2,7 @@
 // DATABASE_URL unset -> SQLite file $LAB_DATA_DIR/lab.db (default ./data/lab.db);
 // postgres:// or postgresql:// -> PostgreSQL through the pg driver adapter.
 // Migrations are NOT applied here: `npm run db:migrate` (scripts/db-migrate.ts) applies them,
-// and `npm start` runs it before `next start`.
+// and `npm start` runs it before starting the server (server/main.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
