@@ -8,7 +8,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ContainerManager } from './container-manager.ts';
+import { cgroupPathFor, ContainerManager } from './container-manager.ts';
+import { cgroupMode, readLimits } from '../executor/cgroup-stats.ts';
 import type { CreateContainerOptions } from './container.ts';
 import { containersUnavailableReason, createContainerEnv, type ContainerEnv } from './testing/container-env.ts';
 import { listContainers, mountsBelow } from '../executor/testing/busybox-rootfs.ts';
@@ -186,6 +187,16 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     await env.manager.start(rec.id);
     expect((await env.manager.list()).map((c) => c.id)).toEqual([rec.id]);
     expect(mountsBelow(env.base).length).toBe(1); // its overlay, while it runs
+    let limits = await readLimits(cgroupPathFor(rec.id));
+    for (let i = 0; i < 100 && limits.pids === undefined; i++) { // runc creates the cgroup a moment after start()
+      await new Promise((r) => setTimeout(r, 50));
+      limits = await readLimits(cgroupPathFor(rec.id));
+    }
+    expect(limits.pids).toBe(512);
+    const cpuQuota = (await cgroupMode()) === 'v1'
+      ? fs.readFileSync(`/sys/fs/cgroup/cpu${cgroupPathFor(rec.id)}/cpu.cfs_quota_us`, 'utf8').trim()
+      : fs.readFileSync(`/sys/fs/cgroup${cgroupPathFor(rec.id)}/cpu.max`, 'utf8').split(' ')[0];
+    expect(cpuQuota).toBe('100000'); // one core
     const busybox = (await env.engine.images.get('busybox')).config.rootfs.diff_ids[0];
     expect(await env.engine.snapshotter!.prune([])).not.toContain(busybox); // its layers are pinned
     await expect(env.manager.remove(rec.id)).rejects.toThrow(/is running/);

@@ -42,6 +42,8 @@ export interface ContainerManagerOptions {
   limits?: Partial<ExecLimits>;
   /** Running containers at once in this namespace (they run outside the shell's cgroup). Default 4. */
   maxRunning?: number;
+  /** CPU time per container, in cores (cfs quota). Default 1. */
+  cpus?: number;
 }
 
 interface Live {
@@ -183,9 +185,12 @@ export class ContainerManager implements Containers {
       if (rec.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
       const spec = buildSpec({
         rootfs, args: rec.args, env: withDefaultEnv(env, user.home), cwd: rec.workingDir, user, hostname, mounts, limits,
-        cgroupsPath: `/lab/ctr-${rec.id.slice(0, 24)}`, terminal: rec.tty, seccomp: this.seccomp,
+        cgroupsPath: cgroupPathFor(rec.id), terminal: rec.tty, seccomp: this.seccomp,
       });
-      await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec));
+      // a busy loop must not take the whole machine (builds only have a wall-clock limit)
+      const cpus = this.opts.cpus ?? 1;
+      const withCpu = { ...spec, linux: { ...spec.linux, resources: { ...spec.linux.resources, cpu: { period: 100_000, quota: Math.round(cpus * 100_000) } } } };
+      await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(withCpu));
       await hostCommand(this.runc, ['--root', this.runcRoot, 'delete', '-f', rec.id]).catch(() => undefined); // an earlier run's state
       const running: ContainerRecord = { ...rec, status: 'running', startedAt: new Date().toISOString(), ownerPid: process.pid, exitCode: undefined, finishedAt: undefined, error: undefined };
       await this.store.save(running);
@@ -341,6 +346,11 @@ export class ContainerManager implements Containers {
     }
     await Promise.all(waits);
   }
+}
+
+/** The container's cgroup (runc creates it under every controller, and removes it on delete). */
+export function cgroupPathFor(id: string): string {
+  return `/lab/ctr-${id.slice(0, 24)}`;
 }
 
 function pipeStdin(src: Readable, proc: RuncProcess): void {

@@ -12,7 +12,7 @@
  *   id, name      64 hex characters (the short id = the first 12 is also the hostname);
  *                 a name is --name or a generated "adjective_noun". ps, rm and diff accept
  *                 a name, a full id or a unique id prefix.
- *   limits        The executor's (memory, pids, rlimits) plus: one hour wall-clock, 1 GiB
+ *   limits        The executor's (memory, pids, rlimits) plus: one CPU core, one hour wall-clock, 1 GiB
  *                 written to the upper dir (a watchdog, every 2 s), at most 4 running
  *                 containers per namespace (they run in the daemon, outside the shell's cgroup).
  *   process       Entrypoint + Cmd from the image config; `--entrypoint X` replaces the
