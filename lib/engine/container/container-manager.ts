@@ -9,17 +9,15 @@ import { DEFAULT_LIMITS, type ExecLimits } from '../executor/executor.ts';
 import { diskUsage } from '../executor/disk-usage.ts';
 import { hostCommand } from '../executor/host-command.ts';
 import { clampToHost } from '../executor/host-limits.ts';
-import { recordMountStubs, removeMountStubs, type StubRecord } from '../executor/mount-stubs.ts';
-import { buildSpec, defaultMounts, etcMounts, withDefaultEnv } from '../executor/oci-spec.ts';
-import { mkdirAllInRoot } from '../executor/scoped-path.ts';
+import { removeMountStubs, type StubRecord } from '../executor/mount-stubs.ts';
 import { defaultSeccompProfile } from '../executor/seccomp-profile.ts';
-import { resolveUser } from '../executor/user-resolver.ts';
 import type { Image } from '../image/image.ts';
 import { mountOverlay, unmount, unmountAllUnder } from '../snapshot/mounts.ts';
 import type { Snapshotter } from '../snapshot/snapshotter.ts';
 import type { LowerDir } from '../layer/upperdir-changes.ts';
 import { ownerGone } from '../snapshot/sweep.ts';
 import type { AttachOptions, ContainerChange, ContainerRecord, Containers, CreateContainerOptions, TerminalSpawner } from './container.ts';
+import { writeBundle } from './container-bundle.ts';
 import { processConfig } from './process-config.ts';
 import { newContainerId, RecordStore } from './record-store.ts';
 import { startRuncProcess, type RuncProcess } from './runc-process.ts';
@@ -175,22 +173,7 @@ export class ContainerManager implements Containers {
     const l = this.liveFor(rec.id);
     try {
       const limits = await clampToHost({ ...DEFAULT_LIMITS, timeoutMs: CONTAINER_TIMEOUT_MS, diskBytes: CONTAINER_DISK_BYTES, ...this.opts.limits });
-      const user = await resolveUser(rootfs, rec.user);
-      await mkdirAllInRoot(rootfs, rec.workingDir, 0o755, user.uid, user.gid);
-      const hostname = rec.id.slice(0, 12);
-      const mounts = etcMounts(await writeEtcFiles(bundle, hostname));
-      stubs = await recordMountStubs(rootfs, [...defaultMounts(), ...mounts].map((m) => m.destination));
-      const env = [...rec.env];
-      if (!env.some((e) => e.startsWith('HOSTNAME='))) env.unshift(`HOSTNAME=${hostname}`);
-      if (rec.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
-      const spec = buildSpec({
-        rootfs, args: rec.args, env: withDefaultEnv(env, user.home), cwd: rec.workingDir, user, hostname, mounts, limits,
-        cgroupsPath: cgroupPathFor(rec.id), terminal: rec.tty, seccomp: this.seccomp,
-      });
-      // a busy loop must not take the whole machine (builds only have a wall-clock limit)
-      const cpus = this.opts.cpus ?? 1;
-      const withCpu = { ...spec, linux: { ...spec.linux, resources: { ...spec.linux.resources, cpu: { period: 100_000, quota: Math.round(cpus * 100_000) } } } };
-      await fs.writeFile(path.join(bundle, 'config.json'), JSON.stringify(withCpu));
+      stubs = await writeBundle({ rec, rootfs, bundle, limits, cpus: this.opts.cpus ?? 1, seccomp: this.seccomp });
       await hostCommand(this.runc, ['--root', this.runcRoot, 'delete', '-f', rec.id]).catch(() => undefined); // an earlier run's state
       const running: ContainerRecord = { ...rec, status: 'running', startedAt: new Date().toISOString(), ownerPid: process.pid, exitCode: undefined, finishedAt: undefined, error: undefined };
       await this.store.save(running);
@@ -348,25 +331,8 @@ export class ContainerManager implements Containers {
   }
 }
 
-/** The container's cgroup (runc creates it under every controller, and removes it on delete). */
-export function cgroupPathFor(id: string): string {
-  return `/lab/ctr-${id.slice(0, 24)}`;
-}
-
 function pipeStdin(src: Readable, proc: RuncProcess): void {
   src.on('data', (c: Buffer | string) => proc.writeStdin(Buffer.isBuffer(c) ? c : Buffer.from(c)));
   src.on('end', () => proc.endStdin());
   src.on('error', () => proc.endStdin());
-}
-
-async function writeEtcFiles(bundle: string, hostname: string) {
-  const dir = path.join(bundle, 'etc');
-  await fs.mkdir(dir, { recursive: true });
-  const hosts = path.join(dir, 'hosts');
-  const resolvConf = path.join(dir, 'resolv.conf');
-  const hostnameFile = path.join(dir, 'hostname');
-  await fs.writeFile(hosts, `127.0.0.1\tlocalhost ${hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
-  await fs.writeFile(resolvConf, '# no network in lab containers\n');
-  await fs.writeFile(hostnameFile, hostname + '\n');
-  return { hosts, resolvConf, hostname: hostnameFile };
 }
