@@ -75,6 +75,8 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     const one = await connect(0);
     expect(await one.run('ls -a /workspace', /Dockerfile[\s\S]*\$ $/)).toMatch(/\.dockerignore|\.env/);
     await one.run('docker images', /busybox\s+latest/, 30_000);
+    // the runtime's prebuilt CLI is what `docker` runs (no tsx compile per command)
+    await one.run('test -f /opt/lab-cli/lab.mjs && docker version && echo prebuilt-$((20+22))', /lab \d+\.\d+\.\d+[\s\S]*prebuilt-42/, 30_000);
     await one.run('docker tag busybox wired-one:v1 && echo tagged-ok', /tagged-ok/, 30_000);
     await one.run('docker images', /wired-one\s+v1/, 30_000);
 

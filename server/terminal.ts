@@ -52,6 +52,7 @@ export function labTerminalEndpoint(rt: LabRuntime, db: Db, ensureWorkspace: Ens
       return {
         workspaceDir: await ensureWorkspace(userId),
         daemonSocket: await rt.daemon.socketFor(namespaceForUser(userId)),
+        cliDir: rt.cliDir,
       };
     },
   });

@@ -46,6 +46,8 @@ export interface LabRuntime {
   builds: BuildService;
   terminal: SessionManager;
   registry: RegistryHandler;
+  /** The prebuilt CLI the shells run as `docker` ($LAB_ROOT/cli), or undefined (then bin/lab.mjs via tsx). */
+  cliDir?: string;
   /** Stops everything in order (shells, build followers, queue, daemon). Idempotent. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { createBuildService } from '../builds/build-service.ts';
 import { ensureWorkspace } from '../workspace/workspace.ts';
 import { db, type Db } from '../db.ts';
 import { startLabDaemon, type LabDaemon } from './daemon-wiring.ts';
+import { buildCliBundle } from './cli-bundle.ts';
 import { setRuntimeStarter, type Env, type LabRuntime } from './runtime.ts';
 
 export { getRuntime, closeRuntime, runtimeStarted } from './runtime.ts';
@@ -22,6 +23,8 @@ export async function startRuntime(env: Env, database: Db = db()): Promise<LabRu
   if (swept) console.warn(`runtime: removed ${swept} shell cgroup(s) left by a previous server`);
   const terminal = new SessionManager({ idleMs: Number(env.LAB_TERMINAL_IDLE_MS) || 30 * 60_000 });
   const engine = await openEngine({ root });
+  const cli = await buildCliBundle(path.join(root, 'cli'));
+  if (cli.problem) console.warn(`runtime: shells run the CLI through tsx (slower start): ${cli.problem}`);
   if (engine.builderProblem) console.warn(`runtime: ${engine.builderProblem}`);
   const opened = await openBuildQueue({ ...queueConfigFromEnv(env), root }, { engine });
   const builds = createBuildService({ db: database, queue: opened.queue, workspaceDir: (userId) => ensureWorkspace(userId, { env }) });
@@ -41,6 +44,7 @@ export async function startRuntime(env: Env, database: Db = db()): Promise<LabRu
     builds,
     terminal,
     registry: registryHandler(env, database),
+    cliDir: cli.dir,
     close: () =>
       (closing ??= (async () => {
         await terminal.closeAll().catch((err) => console.error('runtime: closing shells:', err));

@@ -44,3 +44,17 @@ describe('buildSandboxPlan', () => {
     expect(fs.readFileSync(path.join(dir, 'bin', 'docker'), 'utf8')).toContain('exec node /opt/lab/bin/lab.mjs "$@"');
   });
 });
+
+describe('the prebuilt CLI', () => {
+  it('is bound read-only at /opt/lab-cli when given, and `docker` prefers it, falling back to bin/lab.mjs', () => {
+    const plan = buildSandboxPlan({ stateDir: dir, workspaceDir: '/srv/ws/u1', repoDir: dir, cliDir: '/srv/cli', limits: DEFAULT_LIMITS, cgroupProcs: [] });
+    expect(plan.args[1]).toContain("'--ro-bind' '/srv/cli' '/opt/lab-cli'");
+    const without = buildSandboxPlan({ stateDir: dir, workspaceDir: '/srv/ws/u1', repoDir: dir, limits: DEFAULT_LIMITS, cgroupProcs: [] });
+    expect(without.args[1]).not.toContain('/opt/lab-cli');
+    const docker = fs.readFileSync(path.join(dir, 'bin', 'docker'), 'utf8').split('\n');
+    const fast = docker.findIndex((l) => l.includes('/opt/lab-cli/lab.mjs'));
+    const slow = docker.findIndex((l) => l.includes('/opt/lab/bin/lab.mjs'));
+    expect(fast).toBeGreaterThan(0);
+    expect(slow).toBeGreaterThan(fast);
+  });
+});

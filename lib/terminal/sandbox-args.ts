@@ -28,8 +28,10 @@ export function writeSandboxFiles(stateDir: string): void {
   fs.writeFileSync(path.join(etc, 'nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files\n');
   const bin = path.join(stateDir, 'bin');
   fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\n# the lab CLI; it reaches the build daemon only through $LAB_HOST\nexec node /opt/lab/bin/lab.mjs "$@"\n', { mode: 0o755 });
-  fs.writeFileSync(path.join(bin, 'lab'), '#!/bin/sh\nexec node /opt/lab/bin/lab.mjs "$@"\n', { mode: 0o755 });
+  // the prebuilt CLI when the server bound one in (fast start), else the TypeScript one via tsx
+  const run = '[ -f /opt/lab-cli/lab.mjs ] && exec node /opt/lab-cli/lab.mjs "$@"\nexec node /opt/lab/bin/lab.mjs "$@"\n';
+  fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\n# the lab CLI; it reaches the build daemon only through $LAB_HOST\n${run}`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'lab'), `#!/bin/sh\n${run}`, { mode: 0o755 });
 }
 
 export function buildSandboxPlan(opts: {
@@ -37,6 +39,7 @@ export function buildSandboxPlan(opts: {
   workspaceDir: string;
   repoDir: string;
   daemonSocket?: string;
+  cliDir?: string;
   limits: SandboxLimits;
   cgroupProcs: string[];
   env?: Record<string, string>;
@@ -60,6 +63,7 @@ export function buildSandboxPlan(opts: {
     if (fs.existsSync(host)) a.push('--ro-bind', host, `/opt/lab/${part}`);
   }
   a.push('--ro-bind', path.join(opts.stateDir, 'bin'), '/opt/lab-bin');
+  if (opts.cliDir) a.push('--ro-bind', opts.cliDir, '/opt/lab-cli');
   a.push('--dir', '/run');
   if (opts.daemonSocket) a.push('--bind', opts.daemonSocket, '/run/lab.sock');
   a.push('--bind', opts.workspaceDir, '/workspace', '--chdir', '/workspace');

@@ -34,6 +34,7 @@ export class SandboxedShell {
       workspaceDir: path.resolve(opts.workspaceDir),
       repoDir: opts.repoDir ?? REPO_DIR,
       daemonSocket: opts.daemonSocket,
+      cliDir: opts.cliDir && fs.existsSync(path.join(opts.cliDir, 'lab.mjs')) ? path.resolve(opts.cliDir) : undefined,
       limits,
       cgroupProcs: cgroup.procsFiles(),
       env: opts.env,

@@ -71,12 +71,17 @@ const command: Command = {
   summary: 'manage containers: container ls|rm|diff|run|start (same as ps, rm, diff, run, start)',
   async run(args) {
     const [sub, ...rest] = args;
-    const verbs: Record<string, string> = { ls: './ps.ts', ps: './ps.ts', list: './ps.ts', rm: './rm.ts', remove: './rm.ts', diff: './diff.ts', run: './run.ts', start: './start.ts' };
-    if (!sub || !verbs[sub]) {
+    // literal import() calls, so that a bundler (the sandbox's prebuilt CLI) sees every verb
+    const ps = () => import('./ps.ts');
+    const rm = () => import('./rm.ts');
+    const verbs: Record<string, () => Promise<{ default: Command }>> = {
+      ls: ps, ps, list: ps, rm, remove: rm, diff: () => import('./diff.ts'), run: () => import('./run.ts'), start: () => import('./start.ts'),
+    };
+    if (!sub || !Object.hasOwn(verbs, sub)) {
       process.stderr.write('Usage: lab container ls|rm|diff|run|start ...\n');
       return 2;
     }
-    const mod = (await import(verbs[sub])) as { default: Command };
+    const mod = await verbs[sub]();
     return mod.default.run(rest);
   },
 };

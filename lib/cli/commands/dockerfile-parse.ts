@@ -4,7 +4,6 @@
 // `check` lives in dockerfile-check.ts (another file) and is loaded only if it exists.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from '../main.ts';
 import { isEngineError } from '../../engine/errors.ts';
 import { createBuildPlan, dumpTree, parseDockerfile, type BuildPlan } from '../../engine/dockerfile/index.ts';
@@ -120,18 +119,8 @@ export async function runParse(args: string[]): Promise<number> {
   }
 }
 
-const CHECK_FILE = fileURLToPath(new URL('./dockerfile-check.ts', import.meta.url));
-
 async function runCheck(args: string[]): Promise<number> {
-  if (!fs.existsSync(CHECK_FILE)) {
-    process.stderr.write('lab dockerfile check: not available yet\n');
-    return 1;
-  }
-  const mod = (await import('./dockerfile-check.ts')) as { default?: Command };
-  if (!mod.default) {
-    process.stderr.write('lab dockerfile check: not available yet\n');
-    return 1;
-  }
+  const mod = (await import('./dockerfile-check.ts')) as { default: Command };
   return mod.default.run(args);
 }
 
