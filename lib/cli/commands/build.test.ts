@@ -36,10 +36,13 @@ describe.skipIf(!isRoot)('lab build end to end (in-process engine)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LAB_ROOT: path.join(root, 'state') };
     delete env.LAB_HOST;
     const first = await run('node', [BIN, 'build', '-t', 'cli-test:v1', ctx], { env });
+    // the first line names the builder, as buildx does, before the context is even sent
+    expect(first.stderr.split('\n')[0]).toBe('#0 building with "default" instance using in-process driver');
     expect(first.stderr).toMatch(/#\d+ \[2\/2\] COPY a.txt \//);
     expect(first.stderr).toContain('naming to docker.io/library/cli-test:v1 done');
     const second = await run('node', [BIN, 'build', '--progress=classic', '-t', 'cli-test:v1', ctx], { env });
     expect(second.stdout).toMatch(/Step 2\/3 : COPY a.txt \/\n ---> Using cache\n/);
+    expect(second.stdout + second.stderr).not.toContain('#0 building with'); // plain only
     expect(second.stdout).toMatch(/Successfully tagged cli-test:v1\n/);
     const quiet = await run('node', [BIN, 'build', '-q', ctx], { env });
     expect(quiet.stdout.trim()).toMatch(/^sha256:[a-f0-9]{64}$/);

@@ -127,6 +127,9 @@ const command: Command = {
       const toStdout = mode !== 'plain';
       const write = (t: string) => (toStdout ? process.stdout : process.stderr).write(t);
       const renderer = values.quiet ? undefined : createRenderer(mode as ProgressMode, write);
+      // As buildx does, name the builder before anything else: the student sees the build has
+      // started while the context is still being sent.
+      if (renderer && mode === 'plain') write(`#0 building with "default" instance using ${api.mode === 'direct' ? 'in-process' : 'lab-daemon'} driver\n\n`);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
       process.once('SIGINT', onSignal);
