@@ -139,11 +139,14 @@ export default function LabTerminal({ userId, className = '' }: { userId: string
           <span data-testid="terminal-status">{status}</span>
         </p>
       </div>
+      {/* The fit addon measures the element xterm is opened in, without its padding or border:
+          so that element is an inset box with neither, and the last row is never cut off. */}
       <div
-        ref={box}
         data-testid="terminal"
-        className="lab-terminal min-h-[18rem] flex-1 overflow-hidden rounded-lg border border-[var(--border)] bg-[var(--code-bg)] p-2"
-      />
+        className="lab-terminal relative min-h-[18rem] flex-1 overflow-hidden rounded-lg border border-[var(--border)] bg-[var(--code-bg)]"
+      >
+        <div ref={box} className="absolute inset-2" />
+      </div>
       <p id={helpId} className="text-xs text-[var(--muted)]">
         A bash shell in a sandbox: your files are in <code>/workspace</code> and <code>docker</code> talks to your own build
         daemon. To leave the terminal with the keyboard, press <kbd>Esc</kbd> then <kbd>Tab</kbd> (or <kbd>Shift</kbd>+<kbd>Tab</kbd>).
