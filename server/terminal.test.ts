@@ -15,6 +15,7 @@ import { resetRegistryHandler } from '../lib/site/registry-server.ts';
 import { createUser } from '../lib/auth/users.ts';
 import { createSession } from '../lib/auth/sessions.ts';
 import { ensureWorkspace } from '../lib/workspace/workspace.ts';
+import { ensureUsername } from '../lib/site/registry-username.ts';
 import { cgroupsAvailable } from '../lib/terminal/shell-cgroup.ts';
 import { TestTerminalClient } from '../lib/terminal/testing/ws-test-client.ts';
 
@@ -28,6 +29,7 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
   let server: http.Server;
   let host: string;
   const cookies: string[] = [];
+  const usernames: string[] = [];
   const clients: TestTerminalClient[] = [];
 
   beforeAll(async () => {
@@ -36,6 +38,7 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     for (const email of ['wired.one@x.example', 'wired.two@x.example']) {
       const u = await createUser(t.db, email, 'wired password');
       cookies.push(`lab_session=${(await createSession(t.db, u.id)).token}`);
+      usernames.push(await ensureUsername(t.db, u.id));
     }
     const rt = await getRuntime(env, t.db);
     const endpoint = labTerminalEndpoint(rt, t.db, (userId) => ensureWorkspace(userId, { env }));
@@ -85,6 +88,29 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     expect(out).toMatch(/busybox/);
     expect(out).not.toMatch(/wired-one/);
   }, 120_000);
+
+  it('docker login, push and pull from the shell reach the lab registry on the web origin through the daemon', async () => {
+    const one = await connect(0); // the same shell as above (a reattach): the per-user shell cap below counts shells
+    const repo = `${host}/${usernames[0]}/box:v1`;
+    await one.run(`docker tag busybox ${repo} && echo tag-ok`, /tag-ok/, 30_000);
+    // no login yet: the registry refuses, and says so
+    expect(await one.run(`docker push ${repo}; echo rc=$?`, /rc=\d+/, 60_000)).toMatch(/unauthori[sz]ed|authentication required|denied|401/i);
+    const login = await one.run(`echo 'wired password' | docker login -u ${usernames[0]} --password-stdin ${host}; echo rc=$?`, /rc=\d+/, 60_000);
+    expect(login).toContain('Login Succeeded');
+    const push = await one.run(`docker push ${repo}; echo rc=$?`, /rc=\d+/, 60_000);
+    expect(push).toMatch(/rc=0/);
+    expect(push).toMatch(/digest: sha256:[0-9a-f]{64}/);
+    await one.run(`docker rmi ${repo} && docker pull ${repo} && docker images; echo END-$((2+3))`, /END-5/, 60_000).then((out) => {
+      expect(out).toMatch(/Status: Downloaded newer image|Image is up to date|Pull complete|Already exists/);
+      expect(out).toMatch(new RegExp(`${host.replace(/[.]/g, '\\.')}/${usernames[0]}/box\\s+v1`));
+    });
+    // another student logs in as themself and cannot pull the first one's repository
+    const two = await connect(1);
+    await two.run(`echo 'wired password' | docker login -u ${usernames[1]} --password-stdin ${host}; echo rc=$?`, /rc=0/, 60_000);
+    const denied = await two.run(`docker pull ${repo}; echo rc=$?`, /rc=\d+/, 60_000);
+    expect(denied).toMatch(/rc=[1-9]/);
+    expect(denied).toMatch(/denied|unauthori[sz]ed|not found|insufficient/i);
+  }, 180_000);
 
   it('caps live shells per user and says why over plain GET /api/terminal', async () => {
     const info = async (i: number | undefined, session: string) => {
