@@ -8,6 +8,7 @@ import { Transform, type Readable } from 'node:stream';
 import { EngineError } from '../errors.ts';
 import type { BlobInfo, ContentStore, ContentWriter, Descriptor, Digest } from './content-store.ts';
 import { assertDigest, digestHex, sha256 } from './digest.ts';
+import { serialisedByFile } from './file-queue.ts';
 
 /** The OCI image layout's index.json (names live in annotations["org.opencontainers.image.ref.name"]). */
 export interface OciIndex {
@@ -18,9 +19,6 @@ export interface OciIndex {
 }
 
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
-
-/** index.json read-modify-write chains, by absolute path, shared by every store in this process. */
-const indexQueues = new Map<string, Promise<unknown>>();
 
 export class OciLayoutStore implements ContentStore {
   readonly root: string;
@@ -158,21 +156,14 @@ export class OciLayoutStore implements ContentStore {
 
   /** Read-modify-write of index.json, serialised inside this process and written atomically. */
   updateIndex(change: (index: OciIndex) => OciIndex | void): Promise<OciIndex> {
-    // Serialised per index file, not per instance: two stores opened on one root in a process
-    // (the daemon and a worker) must not lose each other's tags.
-    const key = path.resolve(this.root, 'index.json');
-    const run = (indexQueues.get(key) ?? Promise.resolve()).then(async () => {
+    // per file, not per instance: two stores opened on one root must not lose each other's tags
+    const file = path.join(this.root, 'index.json');
+    return serialisedByFile(file, async () => {
       const current = await this.readIndex();
       const next = change(current) ?? current;
-      await atomicWriteFile(this, key, JSON.stringify(next, null, 2));
+      await atomicWriteFile(this, file, JSON.stringify(next, null, 2));
       return next;
     });
-    const tail = run.catch(() => undefined);
-    indexQueues.set(key, tail);
-    void tail.then(() => {
-      if (indexQueues.get(key) === tail) indexQueues.delete(key);
-    });
-    return run;
   }
 
   /** Protects digests from GC until the returned function is called. */

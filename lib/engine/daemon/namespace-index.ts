@@ -7,12 +7,9 @@ import type { Readable } from 'node:stream';
 import type { BlobInfo, ContentWriter, Digest } from '../content-store/content-store.ts';
 import type { OciIndex, OciLayoutStore } from '../content-store/oci-layout-store.ts';
 import type { IndexedContentStore } from '../image/layout-image-store.ts';
+import { serialisedByFile } from '../content-store/file-queue.ts';
 
 const EMPTY: OciIndex = { schemaVersion: 2, manifests: [] };
-
-/** Updates in flight per index file, shared by every instance in this process (a worker and the
- *  daemon may each open the engine). */
-const queues = new Map<string, Promise<unknown>>();
 
 export class NamespaceIndexStore implements IndexedContentStore {
   constructor(readonly shared: OciLayoutStore, readonly indexFile: string) {}
@@ -57,8 +54,7 @@ export class NamespaceIndexStore implements IndexedContentStore {
 
   /** Read-modify-write, serialised in this process, written atomically (temp file + rename). */
   updateIndex(change: (index: OciIndex) => OciIndex | void): Promise<OciIndex> {
-    const key = path.resolve(this.indexFile);
-    const run = (queues.get(key) ?? Promise.resolve()).then(async () => {
+    return serialisedByFile(this.indexFile, async () => {
       const current = await this.readIndex();
       const next = change(current) ?? current;
       await fs.mkdir(path.dirname(this.indexFile), { recursive: true });
@@ -67,11 +63,5 @@ export class NamespaceIndexStore implements IndexedContentStore {
       await fs.rename(tmp, this.indexFile);
       return next;
     });
-    const tail = run.catch(() => undefined);
-    queues.set(key, tail);
-    void tail.then(() => {
-      if (queues.get(key) === tail) queues.delete(key);
-    });
-    return run;
   }
 }
