@@ -31,6 +31,7 @@ import { mkdirAllInRoot } from './scoped-path.ts';
 import { defaultSeccompProfile, type SeccompProfile } from './seccomp-profile.ts';
 import { resolveUser } from './user-resolver.ts';
 import { sweepContainers } from './sweep.ts';
+import { weightBuildCgroup } from './cgroup-weight.ts';
 
 export const CONTAINER_PREFIX = 'lab-';
 const SIGXFSZ = 25;
@@ -96,7 +97,8 @@ export class RuncExecutor implements Executor {
     return { exitCode: o.exitCode ?? 0, durationMs: o.durationMs, containerId: o.containerId, truncated: o.output.truncated };
   }
 
-  sweep(): Promise<{ containers: string[]; bundles: string[] }> {
+  async sweep(): Promise<{ containers: string[]; bundles: string[] }> {
+    await weightBuildCgroup(); // start-up: containers yield the CPU to interactive work (cgroup-weight.ts)
     return sweepContainers({ runc: this.runc, stateRoot: this.stateRoot, containersDir: this.containersDir, prefix: CONTAINER_PREFIX });
   }
 
