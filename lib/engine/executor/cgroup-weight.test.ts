@@ -16,7 +16,7 @@ describe.skipIf(!canCgroup)('weightBuildCgroup', () => {
     for (const d of [path.join('/sys/fs/cgroup/cpu', parent), path.join('/sys/fs/cgroup', parent)]) await fs.rmdir(d).catch(() => undefined);
   });
 
-  it('creates the parent and writes a quarter of the default CPU weight, idempotently', async () => {
+  it('creates the parent and writes the lowered CPU weight, idempotently', async () => {
     const first = await weightBuildCgroup(parent);
     expect(first.problem).toBeUndefined();
     const expected = (await cgroupMode()) === 'v1' ? BUILD_CPU_SHARES : BUILD_CPU_WEIGHT;

@@ -1,5 +1,5 @@
 // Builds are batch work; a student typing is not. Every container the engine starts (RUN steps,
-// `docker run`) lives under the /lab cgroup, and that parent gets a quarter of the default CPU
+// `docker run`) lives under the /lab cgroup, and that parent gets a sixteenth of the default CPU
 // weight, so when thirty builds saturate the machine the shells (their own /lab-terminal
 // cgroups, default weight) and the web server still get the CPU first. Weights only matter
 // under contention: an idle machine gives a lone build all of it.
@@ -13,7 +13,8 @@ export const BUILD_CPU_SHARES = 64;
 export const BUILD_CPU_WEIGHT = 6;
 
 /**
- * Creates the parent cgroup of the engine's containers and lowers its CPU weight. Best effort:
+ * Creates the parent cgroup of the engine's containers and lowers its CPU weight (64 of 1024 on v1,
+ * 6 of 100 on v2: measured with bench/terminal-load.ts, see its history). Best effort:
  * returns what was written, or why not (not root, no cpu controller).
  */
 export async function weightBuildCgroup(parent = 'lab', root = CGROUP_ROOT): Promise<{ file?: string; value?: number; problem?: string }> {
