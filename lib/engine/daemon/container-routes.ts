@@ -25,7 +25,7 @@ import type { ContainerRecord, CreateContainerOptions, TerminalSpawner } from '.
 import { ContainerManager } from '../container/container-manager.ts';
 import { humanDuration } from '../image/human-units.ts';
 import type { Engine } from './engine.ts';
-import { errorBody, statusForCode } from './http-errors.ts';
+import { readJsonBody, sendError, sendJson } from './http-server.ts';
 
 export type RouteHandler = ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>) & {
   /** Kills this view's running containers (daemon shutdown). */
@@ -64,7 +64,7 @@ export function containerRoutes(view: Engine, opts: { spawnTerminal?: TerminalSp
         return true;
       }
       if (p === '/containers/create' && method === 'POST') {
-        const body = (await readJson(req)) as Record<string, unknown>;
+        const body = await readJsonBody<Record<string, unknown>>(req, MAX_BODY);
         const rec = await m.create(createOptions(body, q.get('name') ?? undefined));
         sendJson(res, 201, { Id: rec.id, Warnings: [] });
         return true;
@@ -110,9 +110,7 @@ export function containerRoutes(view: Engine, opts: { spawnTerminal?: TerminalSp
       }
       return false;
     } catch (err) {
-      const body = errorBody(err);
-      if (res.headersSent) res.destroy();
-      else sendJson(res, statusForCode(body.code), body);
+      sendError(res, err);
       return true;
     }
   };
@@ -204,26 +202,4 @@ function size(q: URLSearchParams): { cols: number; rows: number } | undefined {
   const h = Number(q.get('h'));
   const w = Number(q.get('w'));
   return h > 0 && w > 0 ? { cols: Math.min(w, 1000), rows: Math.min(h, 1000) } : undefined;
-}
-
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req) {
-    n += (c as Buffer).length;
-    if (n > MAX_BODY) throw new EngineError('INVALID_INPUT', 'request body too large');
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text ? JSON.parse(text) : {};
-  } catch {
-    throw new EngineError('INVALID_INPUT', 'the request body is not valid JSON');
-  }
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const data = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': data.length });
-  res.end(data);
 }

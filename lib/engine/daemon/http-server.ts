@@ -41,13 +41,14 @@ export async function replaceStaleSocket(socketPath: string): Promise<void> {
   await fs.rm(socketPath, { force: true });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const data = Buffer.from(JSON.stringify(body));
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': data.length });
   res.end(data);
 }
 
-function sendError(res: http.ServerResponse, err: unknown): void {
+/** The error as JSON with its status; once a stream has begun, the connection is cut instead. */
+export function sendError(res: http.ServerResponse, err: unknown): void {
   const body = errorBody(err);
   if (res.headersSent) {
     res.destroy(err as Error);
@@ -157,16 +158,20 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
   };
 }
 
-async function readJsonBody<T>(req: http.IncomingMessage, max = 64 * 1024): Promise<T> {
-  let text = '';
+/** A JSON request body of at most `max` bytes; an empty body is {}. */
+export async function readJsonBody<T>(req: http.IncomingMessage, max = 64 * 1024): Promise<T> {
+  const chunks: Buffer[] = [];
+  let n = 0;
   for await (const c of req) {
-    text += String(c);
-    if (text.length > max) throw new EngineError('INVALID_INPUT', 'request body too large');
+    n += (c as Buffer).length;
+    if (n > max) throw new EngineError('INVALID_INPUT', 'request body too large');
+    chunks.push(c as Buffer);
   }
+  const text = Buffer.concat(chunks).toString('utf8'); // whole, so no character is split between chunks
   try {
-    return JSON.parse(text) as T;
+    return (text ? JSON.parse(text) : {}) as T;
   } catch {
-    throw new EngineError('INVALID_INPUT', 'request body is not JSON');
+    throw new EngineError('INVALID_INPUT', 'the request body is not valid JSON');
   }
 }
 
