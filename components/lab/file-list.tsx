@@ -2,13 +2,8 @@
 // The workspace's files beside the editor: a button per file (its text is the relative path),
 // heavy folders (.git, node_modules, .venv) as one line with their size, and "New file".
 import { useState, type FormEvent } from 'react';
+import { formatSize } from '@/lib/builds/trace-model.ts';
 import type { FileEntry } from './editor-api.tsx';
-
-export function humanSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 type Props = {
   entries: FileEntry[];
@@ -40,7 +35,7 @@ export default function FileList({ entries, truncated, openPath, onOpen, onRefre
           if (e.type === 'dir') {
             return (
               <li key={e.path} style={indent} className="truncate py-0.5 text-[var(--muted)]" title={e.collapsed ? 'Not shown in the editor: open it in the terminal' : undefined}>
-                {e.path.split('/').pop()}/{e.collapsed ? <span className="ml-1 text-xs">({e.sizeAtLeast ? '≥ ' : ''}{humanSize(e.size)})</span> : null}
+                {e.path.split('/').pop()}/{e.collapsed ? <span className="ml-1 text-xs">({e.sizeAtLeast ? '≥ ' : ''}{formatSize(e.size)})</span> : null}
               </li>
             );
           }
