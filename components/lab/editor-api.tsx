@@ -2,8 +2,9 @@
 // or throws an Error whose message is what the server said (always something a student can act on).
 import type { Problem } from './editor-codemirror.tsx';
 
-export type FileEntry = { path: string; type: 'file' | 'dir' | 'symlink'; size: number; collapsed?: boolean; sizeAtLeast?: boolean };
-export type OpenedFile = { path: string; content: string; size: number; mtimeMs: number };
+import type { FileContent as OpenedFile, FileEntry } from '@/lib/workspace/workspace-files.ts';
+
+export type { FileEntry, OpenedFile };
 
 export class RequestError extends Error {
   constructor(

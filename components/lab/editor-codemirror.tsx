@@ -13,6 +13,7 @@ import { lintGutter, type Diagnostic } from '@codemirror/lint';
 import { Compartment, EditorState, Prec, type Extension, type Text } from '@codemirror/state';
 import { oneDarkHighlightStyle } from '@codemirror/theme-one-dark';
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
+import type { Problem } from '@/lib/workspace/workspace-api.ts';
 
 /** A Dockerfile by name: Dockerfile, Dockerfile.dev, app.Dockerfile, *.dockerfile. */
 export function isDockerfile(path: string): boolean {
@@ -105,8 +106,8 @@ export function editorExtensions(setup: EditorSetup, opts: { path: string; text:
   ];
 }
 
-/** A marker from the check API (1-based lines). */
-export type Problem = { line: number; endLine: number; severity: 'error' | 'warning' | 'info'; message: string; rule: string; lesson?: string; url?: string };
+/** A marker from the check API (1-based lines): the server's own type. */
+export type { Problem };
 
 /** Problems as CodeMirror diagnostics: each covers its whole line range (clamped to the text). */
 export function toDiagnostics(doc: Text, problems: Problem[]): Diagnostic[] {
