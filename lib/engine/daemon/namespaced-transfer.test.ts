@@ -2,7 +2,6 @@
 // the sandbox): the CLI (bin/lab.mjs, spawned) asks its namespace's daemon socket, the daemon
 // talks to a loopback registry with the login the CLI sent or the one the web app gives it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -12,9 +11,8 @@ import { engineForNamespace } from './namespaces.ts';
 import { startNamespacedDaemon, type NamespacedDaemon } from './namespaced-daemon.ts';
 import { FileAuthenticator } from '../registry/auth/file-authenticator.ts';
 import { saveCredentials } from '../registry/client/credentials.ts';
-import { makeImage, startOurs, tempDir } from '../registry/testing.ts';
+import { makeImage, runLab, startOurs, tempDir } from '../registry/testing.ts';
 
-const LAB = path.resolve(__dirname, '../../../bin/lab.mjs');
 
 describe('push and pull through the namespaced daemon', () => {
   let dir: string;
@@ -25,17 +23,8 @@ describe('push and pull through the namespaced daemon', () => {
   const alice = { username: 'alice', password: 'pw-alice' };
 
   /** The CLI as the sandboxed shell runs it: only the socket, the home dir's config and no state dir. */
-  const lab = async (ns: string, args: string[], config: string) => {
-    const env = { ...process.env, LAB_ROOT: '/nonexistent', LAB_HOST: `unix://${await daemon.socketFor(ns)}`, LAB_CONFIG: config, HOME: dir };
-    const p = execFile('node', [LAB, ...args], { env });
-    p.stdin?.end();
-    let out = '';
-    let err = '';
-    p.stdout?.on('data', (d) => (out += d));
-    p.stderr?.on('data', (d) => (err += d));
-    const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
-    return { code, out, err };
-  };
+  const lab = async (ns: string, args: string[], config: string) =>
+    runLab(args, { ...process.env, LAB_ROOT: '/nonexistent', LAB_HOST: `unix://${await daemon.socketFor(ns)}`, LAB_CONFIG: config, HOME: dir });
 
   beforeAll(async () => {
     dir = await tempDir('lab-ns-transfer-');

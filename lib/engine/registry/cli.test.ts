@@ -1,16 +1,15 @@
 // The CLI end to end, as a student types it: lab registry adduser/serve, lab login (0600 config),
 // lab push, lab pull into another $LAB_ROOT, lab logout. Spawns bin/lab.mjs (no imports of lib/cli).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
 import { OciLayoutStore } from '../content-store/oci-layout-store.ts';
 import { createImageStore } from '../image/layout-image-store.ts';
-import { makeImage, tempDir } from './testing.ts';
+import { LAB_BIN, makeImage, runLab, tempDir } from './testing.ts';
 
-const LAB = path.resolve(__dirname, '../../../bin/lab.mjs');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -26,17 +25,7 @@ describe('lab registry / login / push / pull / logout', () => {
   let server: ChildProcess | undefined;
   let host: string;
   const env = () => ({ ...process.env, LAB_ROOT: path.join(dir, 'lab'), LAB_CONFIG: path.join(dir, 'config.json') });
-  const lab = async (args: string[], extra: Record<string, string> = {}, input?: string) => {
-    const p = execFile('node', [LAB, ...args], { env: { ...env(), ...extra } });
-    if (input !== undefined) p.stdin?.end(input);
-    else p.stdin?.end();
-    let out = '';
-    let err = '';
-    p.stdout?.on('data', (d) => (out += d));
-    p.stderr?.on('data', (d) => (err += d));
-    const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
-    return { code, out, err };
-  };
+  const lab = (args: string[], extra: Record<string, string> = {}, input?: string) => runLab(args, { ...env(), ...extra }, input);
 
   beforeAll(async () => {
     dir = await tempDir('lab-cli-');
@@ -44,7 +33,7 @@ describe('lab registry / login / push / pull / logout', () => {
     expect((await lab(['registry', 'adduser', '--users', users, '--role', 'student', 'alice'], {}, 'alice-pw\n')).code).toBe(0);
     const port = await freePort();
     host = `127.0.0.1:${port}`;
-    server = spawn('node', [LAB, 'registry', 'serve', '--listen', host, '--root', path.join(dir, 'registry'), '--users', users, '--store', path.join(dir, 'registry-store')], { env: env(), stdio: 'ignore' });
+    server = spawn('node', [LAB_BIN, 'registry', 'serve', '--listen', host, '--root', path.join(dir, 'registry'), '--users', users, '--store', path.join(dir, 'registry-store')], { env: env(), stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const ok = await fetch(`http://${host}/v2/`).then((r) => r.status === 401, () => false);
       if (ok) break;

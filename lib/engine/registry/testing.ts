@@ -1,6 +1,6 @@
 // Test helpers: our registry and the CNCF registry (Debian docker-registry) on free loopback
 // ports, and tiny OCI images made with tar-stream. Not used by production code.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -24,6 +24,21 @@ export function hasTool(cmd: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** bin/lab.mjs, spawned as a student's shell would run it (no imports of lib/cli). */
+export const LAB_BIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../bin/lab.mjs');
+
+/** Runs the lab CLI with `env`, `input` on stdin (or an empty stdin); resolves on exit. */
+export async function runLab(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; out: string; err: string }> {
+  const p = execFile('node', [LAB_BIN, ...args], { env });
+  p.stdin?.end(input);
+  let out = '';
+  let err = '';
+  p.stdout?.on('data', (d) => (out += d));
+  p.stderr?.on('data', (d) => (err += d));
+  const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
+  return { code, out, err };
 }
 
 export async function tempDir(prefix = 'lab-registry-'): Promise<string> {
