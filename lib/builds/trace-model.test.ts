@@ -46,7 +46,7 @@ describe('trace model', () => {
     ];
     events.forEach((event, index) => reduceTrace(s, { index, event }));
     expect(s.tags).toEqual(['myapp:v1']);
-    expect(Object.values(s.steps[0].progress)).toEqual(['transferring context: 17.0MB']);
+    expect(Object.values(s.steps[0].progress)).toEqual(['transferring context: 16.96MB']);
   });
 
   it('ignores entries it already applied (a resumed stream) and restarts on a retried attempt', async () => {

@@ -2,6 +2,8 @@
 // testable and the view stays a thin renderer). reduceTrace mutates the state in place: a long
 // build has thousands of log lines and the view re-renders once per animation frame.
 import type { LayerSummary } from '../engine/progress/events.ts';
+import { familiarName, humanSize as progressSize } from '../engine/progress/format.ts';
+import { humanSize } from '../engine/image/human-units.ts';
 import type { JobEntry } from '../../workers/queue.ts';
 import type { BuildStatus } from './build-service.ts';
 
@@ -98,8 +100,9 @@ export function reduceTrace(state: TraceState, entry: JobEntry): TraceState {
     }
     case 'vertex.status': {
       const s = stepOf(state, e.vertex);
-      // Transfers carry their size in `current` ("transferring context: 16.96MB" is the lesson on .dockerignore).
-      if (s) s.progress[e.id] = e.current !== undefined ? `${e.text} ${formatSize(e.current)}` : e.text;
+      // Transfers carry their size in `current` ("transferring context: 16.96MB" is the lesson on .dockerignore),
+      // written as the terminal's --progress=plain writes the same line.
+      if (s) s.progress[e.id] = e.current !== undefined ? `${e.text} ${progressSize(e.current)}` : e.text;
       break;
     }
     case 'vertex.log': {
@@ -163,17 +166,9 @@ export function reduceTrace(state: TraceState, entry: JobEntry): TraceState {
   return state;
 }
 
-/** Docker's units: 2.05kB, 15.2MB (powers of 1000). */
+/** Layer sizes as `docker history` prints them (3 significant digits): 2.05kB, 15.2MB. */
 export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes}B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}${units[u]}`;
+  return humanSize(bytes, 3);
 }
 
 export function formatDuration(ms: number): string {
@@ -182,12 +177,5 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** docker.io/library/myapp:v1 -> myapp:v1, docker.io/me/app:1 -> me/app:1 (docker's familiar form). */
-export function familiarName(ref: string): string {
-  return ref.replace(/^docker\.io\/(library\/)?/, '');
-}
-
-/** sha256:0123456789ab... -> 0123456789ab (what docker prints). */
-export function shortDigest(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
-}
+// The terminal's renderers and the trace view print references and digests the same way.
+export { familiarName, shortId as shortDigest } from '../engine/progress/format.ts';
