@@ -8,8 +8,6 @@ import type { LiveHub, LiveLog } from './live-hub.ts';
 export interface RecorderOptions {
   /** Index of the first event this recorder writes (events before it are already stored). */
   base: number;
-  /** Resolves true once the Build row exists; false drops the trace (nobody to record it for). */
-  ready?: Promise<boolean>;
   /** Flush when this many events wait, or after flushMs. */
   batchSize?: number;
   flushMs?: number;
@@ -19,9 +17,8 @@ export class BuildRecorder {
   private next: number;
   private pending: JobEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<unknown>;
+  private chain: Promise<unknown> = Promise.resolve();
   private live: LiveLog;
-  private dropped = false;
   terminal = false;
 
   constructor(
@@ -32,12 +29,6 @@ export class BuildRecorder {
   ) {
     this.next = opts.base;
     this.live = hub.open(buildId, opts.base);
-    this.chain = (opts.ready ?? Promise.resolve(true)).then(
-      (ok) => {
-        if (!ok) this.drop();
-      },
-      () => this.drop(),
-    );
   }
 
   get nextIndex(): number {
@@ -45,7 +36,7 @@ export class BuildRecorder {
   }
 
   push(event: JobEvent): void {
-    if (this.dropped || this.terminal) return;
+    if (this.terminal) return;
     const entry = { index: this.next++, event };
     if (isTerminal(event)) this.terminal = true;
     this.live.append(entry);
@@ -62,7 +53,6 @@ export class BuildRecorder {
     this.pending = [];
     if (batch.length > 0) {
       this.chain = this.chain.then(async () => {
-        if (this.dropped) return;
         try {
           await appendEntries(this.db, this.buildId, batch);
         } catch (err) {
@@ -76,12 +66,6 @@ export class BuildRecorder {
   /** Stores the rest; then viewers read the database instead of the live log. */
   async finish(): Promise<void> {
     await this.flush();
-    this.hub.close(this.buildId);
-  }
-
-  private drop(): void {
-    this.dropped = true;
-    this.pending = [];
     this.hub.close(this.buildId);
   }
 }

@@ -199,7 +199,6 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
 
   const observer: BuildObserver = (namespace, info) => {
     const startedAt = new Date();
-    let rowId: string | undefined;
     let done: BuildDone | undefined;
     const created = (async () => {
       const user = await db.user.findUnique({ where: { id: namespace }, select: { id: true } });
@@ -222,7 +221,6 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
     void created.then(
       (id) => {
         if (!id) return;
-        rowId = id;
         rec = new BuildRecorder(db, hub, id, { base: 0, flushMs: opts.flushMs });
         hub.started(namespace, id);
         prune(namespace);
@@ -252,7 +250,7 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
               },
             };
         push(ended);
-        if (rec && rowId) void rec.finish();
+        if (rec) void rec.finish();
       },
     };
   };
