@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { serialisedByFile } from '../engine/content-store/file-queue.ts';
 import { generateJunk, junkSpecSchema, type JunkSpec } from './junk-generator.ts';
 
 export type StarterSource = {
@@ -23,18 +24,10 @@ export async function loadStarter(contentDir = defaultContentDir()): Promise<Sta
   return { starterDir: path.join(contentDir, 'starter'), junk: junkText === null ? null : junkSpecSchema.parse(JSON.parse(junkText)) };
 }
 
-// One queue per workspace so that a reset and a save from the same server never interleave.
-const locks = new Map<string, Promise<unknown>>();
-
+/** One queue per workspace so that a reset and a save from the same server never interleave
+ *  (the engine's per-path queue, keyed by the workspace directory). */
 export function withWorkspaceLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const prev = locks.get(dir) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  locks.set(dir, tail);
-  void tail.then(() => {
-    if (locks.get(dir) === tail) locks.delete(dir);
-  });
-  return run;
+  return serialisedByFile(dir, fn);
 }
 
 /** Builds a fresh starter tree in a new temp dir next to `dir` and returns its path. */
