@@ -5,7 +5,7 @@
 // Data flow: the file list and file texts come from /api/workspace (lib/workspace); while a
 // Dockerfile is open, every pause in typing sends its text to /api/workspace/check and the
 // answer becomes lint diagnostics (in the gutter) and the list under the editor. Build saves
-// first, then POST /api/builds and hands the build id to onBuildStarted (the trace view).
+// first, then POST /api/builds; the trace view beside follows the user's newest build itself.
 // Saving sends the file's mtime from when it was opened: if the terminal changed the file
 // meanwhile, the server answers 409 and the student chooses to overwrite or reload.
 // Keyboard: Tab indents inside the editor; Escape then Tab moves focus out (CodeMirror's
@@ -24,7 +24,7 @@ type Status = { kind: 'info' | 'error'; text: string; conflict?: boolean } | nul
 
 const CHECK_DELAY_MS = 500;
 
-export default function WorkspaceEditor({ onBuildStarted }: { onBuildStarted?: (buildId: string) => void }) {
+export default function WorkspaceEditor() {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const setupRef = useRef(createSetup());
@@ -156,9 +156,8 @@ export default function WorkspaceEditor({ onBuildStarted }: { onBuildStarted?: (
     const dockerfile = cur && isDockerfile(cur.path) ? cur.path : 'Dockerfile';
     setBusy('build');
     try {
-      const { id } = await workspaceApi.startBuild(dockerfile);
+      await workspaceApi.startBuild(dockerfile);
       setStatus({ kind: 'info', text: `Build started from ${dockerfile} (tag myapp:latest).` });
-      onBuildStarted?.(id);
     } catch (err) {
       if (err instanceof RequestError && err.status === 404 && !err.fromServer) {
         setStatus({ kind: 'error', text: 'Building from the editor is not available yet: run `docker build -t myapp:latest .` in the terminal.' });
