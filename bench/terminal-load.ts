@@ -18,8 +18,7 @@ import { cgroupsAvailable } from '../lib/terminal/shell-cgroup.ts';
 import { createTerminalEndpoint } from '../lib/terminal/ws-endpoint.ts';
 import { TestTerminalClient } from '../lib/terminal/testing/ws-test-client.ts';
 import { openEngine, type Engine } from '../lib/engine/daemon/engine.ts';
-import { LocalEngineApi } from '../lib/engine/daemon/local-api.ts';
-import { startDaemon } from '../lib/engine/daemon/http-server.ts';
+import { startLabDaemon, type LabDaemon } from '../lib/runtime/daemon-wiring.ts';
 import { buildCliBundle } from '../lib/runtime/cli-bundle.ts';
 
 const N = Number(process.argv[2] ?? 30);
@@ -52,21 +51,10 @@ interface SessionResult {
   tail: string;
 }
 
-/** Socket per session: A1's namespaced daemon when it exists, else one shared daemon. */
-interface Daemons { socketFor(ns: string): Promise<string>; close(): Promise<void>; kind: string }
-
-async function startDaemons(engine: Engine, dir: string): Promise<Daemons> {
-  const modPath = path.join(here, '..', 'lib', 'engine', 'daemon', 'namespaced-daemon.ts');
-  if (fs.existsSync(modPath)) {
-    const mod = (await import(modPath)) as { startNamespacedDaemon?: (o: { engine: Engine; socketDir: string }) => Promise<{ socketFor(ns: string): Promise<string>; close(): Promise<void> }> };
-    if (mod.startNamespacedDaemon) {
-      const d = await mod.startNamespacedDaemon({ engine, socketDir: path.join(dir, 'sockets') });
-      return { socketFor: (ns) => d.socketFor(ns), close: () => d.close(), kind: 'one namespaced daemon socket per session (startNamespacedDaemon)' };
-    }
-  }
-  const socket = path.join(dir, 'engine', 'lab.sock');
-  const d = await startDaemon(new LocalEngineApi(engine), socket);
-  return { socketFor: async () => socket, close: () => d.close(), kind: 'one shared daemon socket (lib/engine/daemon startDaemon; namespaced daemon not available yet)' };
+/** One namespaced daemon socket per session, wired as the server wires it (lib/runtime). */
+async function startDaemons(engine: Engine, dir: string): Promise<Pick<LabDaemon, 'socketFor' | 'close'> & { kind: string }> {
+  const d = await startLabDaemon({ engine, root: dir });
+  return { socketFor: (ns) => d.socketFor(ns), close: () => d.close(), kind: 'one namespaced daemon socket per session (startNamespacedDaemon)' };
 }
 
 function writeWorkspace(dir: string, name: string): void {
