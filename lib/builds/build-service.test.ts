@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type TestDb } from '../site/test-db.ts';
 import { EmbeddedQueue } from '../../workers/embedded-queue.ts';
-import { gate } from '../../workers/queue-conformance.ts';
+import { collect, gate } from '../../workers/queue-conformance.ts';
 import type { JobEntry } from '../../workers/queue.ts';
 import { createBuildService, type BuildService } from './build-service.ts';
 import { readEntries } from './build-store.ts';
 import { sseResponse, traceChunks } from './sse.ts';
-import { all, queueLog, realisticHandler, take, until } from './testing.ts';
+import { all, realisticHandler, take, until } from './testing.ts';
 
 const types = (entries: JobEntry[]) => entries.map((e) => e.event.type);
 
@@ -67,7 +67,7 @@ for (const backend of backends) {
       const { queue, service } = await setup();
       const { id } = await service.startWebBuild(alice, { tags: ['myapp:v1'] });
       const seen = await all(service.subscribe(alice, id, 0));
-      const log = await queueLog(queue, id);
+      const log = await collect(queue, id);
       expect(seen).toEqual(log);
       expect(types(seen).slice(0, 3)).toEqual(['job.queued', 'job.running', 'build.started']);
       expect(seen.at(-1)!.event.type).toBe('job.succeeded');

@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratedSqlite, type TestDb } from '../site/test-db.ts';
 import { RedisQueue } from '../../workers/redis-queue.ts';
-import { gate } from '../../workers/queue-conformance.ts';
+import { collect, gate } from '../../workers/queue-conformance.ts';
 import { hasRedisServer, startRedis, type TestRedis } from '../../workers/testing/redis-server.ts';
 import { createBuildService } from './build-service.ts';
 import { readEntries } from './build-store.ts';
-import { all, queueLog, realisticHandler, take, until } from './testing.ts';
+import { all, realisticHandler, take, until } from './testing.ts';
 
 if (!hasRedisServer) console.warn('skipping the build service over Redis: redis-server is not installed (apt-get install redis-server)');
 
@@ -70,6 +70,6 @@ describe.skipIf(!hasRedisServer)('build service over the Redis queue', () => {
     expect(tail[0].index).toBe(stored);
     expect(tail.at(-1)!.event.type).toBe('job.succeeded');
     await until(async () => (await second.service.get(userId, id))?.status === 'succeeded');
-    expect(await readEntries(t.db, id, 0, undefined, 10_000)).toEqual(await queueLog(second.queue, id));
+    expect(await readEntries(t.db, id, 0, undefined, 10_000)).toEqual(await collect(second.queue, id));
   }, 60_000);
 });

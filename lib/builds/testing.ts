@@ -2,7 +2,7 @@
 // two-step build (cached FROM, a RUN that misses with a reason, logs, a layer), optionally
 // parked halfway, and small helpers.
 import type { BuildEvent } from '../engine/progress/events.ts';
-import type { BuildQueue, JobEntry, JobHandler } from '../../workers/queue.ts';
+import type { JobHandler } from '../../workers/queue.ts';
 
 export const FAKE_RESULT = {
   imageId: `sha256:${'a'.repeat(64)}`,
@@ -51,11 +51,6 @@ export async function all<T>(it: AsyncIterable<T>, timeoutMs = 15_000): Promise<
     return out;
   })();
   return Promise.race([run, timer]);
-}
-
-/** The queue's whole log of a job. */
-export function queueLog(queue: BuildQueue, id: string): Promise<JobEntry[]> {
-  return all(queue.subscribe(id, 0));
 }
 
 export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
