@@ -20,6 +20,42 @@ import type { HistoryRow } from '../engine/image/history.ts';
 import type { ImageSummary } from '../engine/image/image-list.ts';
 import type { DiskUsageReport } from '../engine/image/disk-usage.ts';
 
+/** The EngineError of a daemon's error response (its JSON body, or its text as the message). */
+export async function errorFromResponse(res: http.IncomingMessage): Promise<EngineError> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { message: text };
+  }
+  return errorFromBody(body, res.statusCode ?? 500);
+}
+
+/** The non-empty lines of an NDJSON response, parsed (a character split between chunks stays whole). */
+async function* ndjson<T>(res: Readable): AsyncGenerator<T> {
+  let buf = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) {
+    buf += chunk as string;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (line) yield JSON.parse(line) as T;
+    }
+  }
+  let last: T | undefined;
+  try {
+    last = buf.trim() ? (JSON.parse(buf) as T) : undefined;
+  } catch {
+    /* a line cut off by a daemon that went away: the caller reports the missing result */
+  }
+  if (last !== undefined) yield last;
+}
+
 type Req = { method?: string; path: string; body?: Readable; headers?: Record<string, string>; signal?: AbortSignal };
 
 export class DaemonClient implements EngineApi {
@@ -31,17 +67,7 @@ export class DaemonClient implements EngineApi {
     return new Promise((resolve, reject) => {
       const req = http.request({ socketPath: this.socketPath, path: r.path, method: r.method ?? 'GET', headers: r.headers, signal: r.signal, maxHeaderSize: MAX_HEADER_BYTES }, (res) => {
         if ((res.statusCode ?? 500) < 400) return resolve(res);
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          let body: Record<string, unknown> = {};
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            body = { message: Buffer.concat(chunks).toString('utf8') };
-          }
-          reject(errorFromBody(body, res.statusCode ?? 500));
-        });
+        void errorFromResponse(res).then(reject, reject);
       });
       req.on('error', (err) => reject(new EngineError('UNAVAILABLE', `cannot talk to the lab daemon at ${this.socketPath}: ${err.message}`, { cause: err })));
       if (r.body) {
@@ -123,19 +149,10 @@ export class DaemonClient implements EngineApi {
     }
     const res = await this.request({ method: 'POST', path: `/build?${q}`, body, headers, signal });
     let done: Extract<BuildEvent, { type: 'build.done' | 'build.error' }> | undefined;
-    let buf = '';
     const steps: BuildResult['steps'] = [];
-    for await (const chunk of res) {
-      buf += (chunk as Buffer).toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        const e = JSON.parse(line) as BuildEvent;
-        if (e.type === 'build.done' || e.type === 'build.error') done = e;
-        onEvent?.(e);
-      }
+    for await (const e of ndjson<BuildEvent>(res)) {
+      if (e.type === 'build.done' || e.type === 'build.error') done = e;
+      onEvent?.(e);
     }
     if (!done) throw new EngineError('UNAVAILABLE', 'the daemon ended the build stream without a result (did it crash? see its log)');
     if (done.type === 'build.error') throw new EngineError(done.code as never, done.message, { range: done.range });
@@ -166,25 +183,13 @@ export class DaemonClient implements EngineApi {
     const headers: Record<string, string> = {};
     if (opts.credentials) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(opts.credentials)).toString('base64');
     const res = await this.request({ method: 'POST', path: p, headers });
-    let buf = '';
     let error: { error: string; code?: string } | undefined;
     let done = false;
-    const take = (line: string) => {
-      if (!line.trim()) return;
-      const o = JSON.parse(line) as { status?: string; done?: boolean; error?: string; code?: string };
+    for await (const o of ndjson<{ status?: string; done?: boolean; error?: string; code?: string }>(res)) {
       if (o.error !== undefined) error = { error: o.error, code: o.code };
       else if (o.done) done = true;
       else if (o.status !== undefined) onLine?.(o.status);
-    };
-    for await (const chunk of res) {
-      buf += (chunk as Buffer).toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        take(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-      }
     }
-    take(buf);
     if (error) throw errorFromBody({ code: error.code, message: error.error }, 500);
     if (!done) throw new EngineError('UNAVAILABLE', 'the daemon ended the transfer without a result (did it crash? see its log)');
   }

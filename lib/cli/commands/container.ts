@@ -3,9 +3,8 @@
 import http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Command } from '../main.ts';
-import { DaemonClient, connectEngine } from '../daemon-client.ts';
+import { DaemonClient, connectEngine, errorFromResponse } from '../daemon-client.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { errorFromBody } from '../../engine/daemon/http-errors.ts';
 
 /** The daemon's client; containers need a running daemon (no direct mode). */
 export async function containerClient(): Promise<DaemonClient> {
@@ -24,17 +23,7 @@ export function duplexRequest(socketPath: string, path: string, body?: Readable)
     const req = http.request({ socketPath, path, method: 'POST', headers: body ? { 'Transfer-Encoding': 'chunked', 'Content-Type': 'application/octet-stream' } : {} });
     req.on('response', (res) => {
       if ((res.statusCode ?? 500) < 400) return resolve({ req, res });
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let b: Record<string, unknown> = {};
-        try {
-          b = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          b = { message: Buffer.concat(chunks).toString('utf8') };
-        }
-        reject(errorFromBody(b, res.statusCode ?? 500));
-      });
+      void errorFromResponse(res).then(reject, reject);
     });
     req.on('error', (err) => reject(new EngineError('UNAVAILABLE', `cannot talk to the lab daemon at ${socketPath}: ${err.message}`, { cause: err })));
     if (body) {
