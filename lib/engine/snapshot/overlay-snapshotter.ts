@@ -66,7 +66,7 @@ export class OverlaySnapshotter implements Snapshotter {
     for (const d of ['upper', 'work', 'merged']) await fs.mkdir(path.join(base, d), { recursive: true });
     await writeOwner(base);
     if (opts.label) await fs.writeFile(path.join(base, 'label'), opts.label);
-    const lowers = opts.parents.length ? await Promise.all([...opts.parents].reverse().map((p) => this.cache.shortPath(p.diffId))) : ['empty'];
+    const lowers = await this.lowerEntries(opts.parents);
     try {
       await mountOverlay({ lowers, upper: `${rel}/upper`, work: `${rel}/work`, target: `${rel}/merged`, cwd: this.root });
     } catch (err) {
@@ -98,8 +98,12 @@ export class OverlaySnapshotter implements Snapshotter {
   async lowersFor(key: string, parents: LayerRef[]): Promise<{ cwd: string; lowers: string[]; lowerDirs: LowerDir[] }> {
     await this.ensureUnpacked(parents);
     this.inUse.set(`pin:${key}`, parents);
-    const lowers = parents.length ? await Promise.all([...parents].reverse().map((p) => this.cache.shortPath(p.diffId))) : ['empty'];
-    return { cwd: this.root, lowers, lowerDirs: await this.cache.lowerDirs(parents) };
+    return { cwd: this.root, lowers: await this.lowerEntries(parents), lowerDirs: await this.cache.lowerDirs(parents) };
+  }
+
+  /** lowerdir entries relative to this root, top-most first ('empty' for no parents). */
+  private async lowerEntries(parents: LayerRef[]): Promise<string[]> {
+    return parents.length ? Promise.all([...parents].reverse().map((p) => this.cache.shortPath(p.diffId))) : ['empty'];
   }
 
   unpin(key: string): void {
