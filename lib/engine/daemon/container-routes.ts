@@ -39,10 +39,10 @@ const MAX_BODY = 1 << 20;
 const managers = new Map<string, Promise<ContainerManager>>();
 
 export function containerManagerFor(view: Engine, opts: { spawnTerminal?: TerminalSpawner } = {}): Promise<ContainerManager> {
-  const dir = path.resolve(view.containersDir ?? path.join(view.root, 'containers'));
+  const dir = path.resolve(view.containersDir);
   let m = managers.get(dir);
   if (!m) {
-    const mgr = new ContainerManager({ dir, images: view.images, snapshotter: view.snapshotter ?? view.base?.snapshotter, spawnTerminal: opts.spawnTerminal });
+    const mgr = new ContainerManager({ dir, images: view.images, snapshotter: view.snapshotter, spawnTerminal: opts.spawnTerminal });
     m = mgr.init().then(() => mgr);
     m.catch(() => managers.delete(dir));
     managers.set(dir, m);
@@ -116,7 +116,7 @@ export function containerRoutes(view: Engine, opts: { spawnTerminal?: TerminalSp
   };
   return Object.assign(handler, {
     async close() {
-      const dir = path.resolve(view.containersDir ?? path.join(view.root, 'containers'));
+      const dir = path.resolve(view.containersDir);
       const m = await managers.get(dir)?.catch(() => undefined);
       managers.delete(dir);
       await m?.close();
