@@ -87,7 +87,7 @@ export class LayoutImageStore implements ImageStore {
   /** Points each tag at target; images losing their last name stay as dangling entries. */
   private async name(target: Descriptor, tags: string[]): Promise<void> {
     const names = tags.map((t) => formatReference(withoutDigest(parseReference(t))));
-    for (const n of names) await this.refuseBaseName(n);
+    await this.refuseBaseNames(names);
     const now = new Date().toISOString();
     await this.content.updateIndex((index) => {
       let manifests = (index.manifests as Entry[]).filter((e) => !names.includes(nameOf(e) ?? ''));
@@ -123,10 +123,11 @@ export class LayoutImageStore implements ImageStore {
     return !!(await this.base.findOwn(refOrId, false));
   }
 
-  private async refuseBaseName(name: string): Promise<void> {
-    if (!this.base) return;
-    const baseEntries = (await this.base.content.readIndex()).manifests as Entry[];
-    if (baseEntries.some((e) => nameOf(e) === name)) {
+  private async refuseBaseNames(names: string[]): Promise<void> {
+    if (!this.base || !names.length) return;
+    const baseNames = new Set(((await this.base.content.readIndex()).manifests as Entry[]).map(nameOf));
+    const name = names.find((n) => baseNames.has(n));
+    if (name !== undefined) {
       throw new EngineError('FAILED_PRECONDITION', `${familiarString(name)} is a base image shared by every student: it cannot be replaced; choose another name (e.g. my${familiarString(name).replace(/^.*\//, '')})`);
     }
   }
