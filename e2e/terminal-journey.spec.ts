@@ -107,6 +107,9 @@ test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation',
     await expect(page.getByTestId('trace-build-status')).toHaveText('succeeded', { timeout: 30_000 });
     await expect(pipStep(page)).toContainText(/line \d+/);
     await shot(page, 'terminal-04-trace-v1');
+    // its `line N` link opens the Dockerfile in the editor at that line
+    await pipStep(page).getByRole('button', { name: /^line \d+$/ }).click();
+    await expect(page.getByTestId('editor').locator('.cm-activeLine')).toContainText('pip install');
   });
 
   // Editor steps fall back to the terminal when they fail, so the cache steps after them still run.

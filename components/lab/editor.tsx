@@ -179,13 +179,27 @@ export default function WorkspaceEditor() {
     }
   };
 
-  const gotoLine = (line: number) => {
+  const gotoLine = useCallback((line: number) => {
     const view = viewRef.current;
     if (!view) return;
     const l = view.state.doc.line(Math.min(Math.max(1, line), view.state.doc.lines));
     view.dispatch({ selection: { anchor: l.from }, effects: EditorView.scrollIntoView(l.from, { y: 'center' }) });
     view.focus();
-  };
+  }, []);
+
+  // A `line N` link in the trace view beside (trace-view.tsx) opens that file at that line.
+  useEffect(() => {
+    const onGoto = (e: Event) => {
+      const { path, line } = (e as CustomEvent<{ path?: unknown; line?: unknown }>).detail ?? {};
+      if (typeof path !== 'string' || typeof line !== 'number') return;
+      void (async () => {
+        if (openRef.current?.path !== path) await openFile(path);
+        if (openRef.current?.path === path) gotoLine(line);
+      })();
+    };
+    window.addEventListener('lab:goto-line', onGoto);
+    return () => window.removeEventListener('lab:goto-line', onGoto);
+  }, [openFile, gotoLine]);
 
   // Mount: the editor view, the file list, the Dockerfile opened first.
   useEffect(() => {
