@@ -255,7 +255,8 @@ class FileWriter implements ContentWriter {
 }
 
 /** temp file in the store's ingest dir + fsync + rename: readers see the old or the new file. */
-async function atomicWriteFile(store: OciLayoutStore, file: string, data: string): Promise<void> {
+/** Writes `file` whole or not at all: a synced temp file in the store's ingest dir, renamed over it. */
+export async function atomicWriteFile(store: OciLayoutStore, file: string, data: string): Promise<void> {
   await fs.mkdir(store.ingestDir, { recursive: true });
   const tmp = path.join(store.ingestDir, `meta-${randomBytes(8).toString('hex')}`);
   const fh = await fs.open(tmp, 'wx', 0o644);

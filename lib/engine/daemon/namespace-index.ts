@@ -2,10 +2,9 @@
 // layout store (layers are stored once), readIndex/updateIndex to <root>/namespaces/<ns>/index.json.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { BlobInfo, ContentWriter, Digest } from '../content-store/content-store.ts';
-import type { OciIndex, OciLayoutStore } from '../content-store/oci-layout-store.ts';
+import { atomicWriteFile, type OciIndex, type OciLayoutStore } from '../content-store/oci-layout-store.ts';
 import type { IndexedContentStore } from '../image/layout-image-store.ts';
 import { serialisedByFile } from '../content-store/file-queue.ts';
 
@@ -58,9 +57,7 @@ export class NamespaceIndexStore implements IndexedContentStore {
       const current = await this.readIndex();
       const next = change(current) ?? current;
       await fs.mkdir(path.dirname(this.indexFile), { recursive: true });
-      const tmp = `${this.indexFile}.${randomBytes(6).toString('hex')}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify(next, null, 2));
-      await fs.rename(tmp, this.indexFile);
+      await atomicWriteFile(this.shared, this.indexFile, JSON.stringify(next, null, 2));
       return next;
     });
   }
