@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
-import { resolveDatabase } from './lib/site/database-url.ts';
+import { resolveDatabase } from './lib/database-url.ts';
 
 const target = resolveDatabase();
 const dir = path.join('prisma', target.provider);

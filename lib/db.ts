@@ -9,7 +9,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
-import { resolveDatabase, type DbTarget } from './site/database-url.ts';
+import { resolveDatabase, type DbTarget } from './database-url.ts';
 
 // Both generated clients have the same models; the SQLite one's type stands for both.
 export type Db = InstanceType<typeof SqliteClient>;

@@ -18,6 +18,9 @@ status=0
 echo "==> typecheck (tsc, whole project: engine, CLI, workers, site)"
 npx tsc --noEmit -p . || status=1
 
+echo "==> lint (ESLint: recommended rules + the layer rules of eslint.config.mjs)"
+npx eslint . || status=1
+
 echo "==> unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
 

@@ -15,7 +15,7 @@ import { resetRegistryHandler } from '../lib/site/registry-server.ts';
 import { createUser } from '../lib/auth/users.ts';
 import { createSession } from '../lib/auth/sessions.ts';
 import { ensureWorkspace } from '../lib/workspace/workspace.ts';
-import { ensureUsername } from '../lib/site/registry-username.ts';
+import { ensureUsername } from '../lib/auth/registry-username.ts';
 import { cgroupsAvailable } from '../lib/terminal/shell-cgroup.ts';
 import { TestTerminalClient } from '../lib/terminal/testing/ws-test-client.ts';
 

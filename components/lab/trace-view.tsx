@@ -7,8 +7,7 @@
 // Clicking `line N` dispatches window CustomEvent('lab:goto-line', {detail: {path, line}}):
 // the editor (and the Dockerfile listing on /builds/<id>) open that line.
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { formatDuration, formatSize, initialTrace, reduceTrace, shortDigest, type TraceState, type TraceStep } from '@/lib/builds/trace-model.ts';
-import type { JobEvent } from '@/workers/queue.ts';
+import { formatDuration, formatSize, initialTrace, reduceTrace, shortDigest, type JobEvent, type TraceState, type TraceStep } from '@/lib/builds/trace-model.ts';
 
 type Conn = 'connecting' | 'live' | 'ended' | 'reconnecting' | 'error';
 

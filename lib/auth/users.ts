@@ -2,7 +2,7 @@
 // schemas.ts before they reach these functions.
 import type { Db } from '../db.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
-import { freeUsername } from '../site/registry-username.ts';
+import { freeUsername } from './registry-username.ts';
 
 export type Role = 'student' | 'instructor';
 

@@ -6,7 +6,7 @@ import { backends, type TestDb } from '../site/test-db.ts';
 import { EmbeddedQueue } from '../../workers/embedded-queue.ts';
 import { collect, gate } from '../../workers/queue-conformance.ts';
 import type { JobEntry } from '../../workers/queue.ts';
-import { createBuildService, type BuildService } from './build-service.ts';
+import { createBuildService } from './build-service.ts';
 import { readEntries } from './build-store.ts';
 import { sseResponse, traceChunks } from './sse.ts';
 import { all, realisticHandler, take, until } from './testing.ts';

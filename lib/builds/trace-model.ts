@@ -5,6 +5,9 @@ import type { LayerSummary } from '../engine/progress/events.ts';
 import { familiarName, humanSize as progressSize } from '../engine/progress/format.ts';
 import { humanSize } from '../engine/image/human-units.ts';
 import type { JobEntry } from '../../workers/queue.ts';
+
+/** The events a trace is made of, as the SSE stream sends them (the queue's job events). */
+export type { JobEvent } from '../../workers/queue.ts';
 import type { BuildStatus } from './build-service.ts';
 
 export type StepStatus = 'running' | 'cached' | 'done' | 'error';

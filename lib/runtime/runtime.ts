@@ -80,6 +80,11 @@ export function getRuntime(env: Env = process.env, database?: Db): Promise<LabRu
   return slot.__labRuntime;
 }
 
+/** The build service of this server process, for route handlers (UNAVAILABLE outside the lab server). */
+export async function runtimeBuilds(): Promise<BuildService> {
+  return (await getRuntime()).builds;
+}
+
 /** True once getRuntime() has been called in this process (close only what was started). */
 export function runtimeStarted(): boolean {
   return slot.__labRuntime !== undefined;

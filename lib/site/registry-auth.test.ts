@@ -4,7 +4,7 @@ import { backends, type TestDb } from './test-db.ts';
 import { createUser } from '../auth/users.ts';
 import { PrismaAuthenticator } from './registry-auth.ts';
 import { createAccessToken, listAccessTokens, revokeAccessToken } from './registry-tokens.ts';
-import { deriveUsername, ensureUsername } from './registry-username.ts';
+import { deriveUsername, ensureUsername } from '../auth/registry-username.ts';
 import { allowedActions } from '../engine/registry/auth/access-policy.ts';
 
 describe('deriveUsername', () => {

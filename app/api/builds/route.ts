@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { currentUser } from '@/lib/auth/current-user.ts';
 import { buildsError } from '@/lib/builds/http.ts';
-import { runtimeBuilds } from '@/lib/builds/runtime-builds.ts';
+import { runtimeBuilds } from '@/lib/runtime/runtime.ts';
 import { ApiError, assertSameOrigin, readJson } from '@/lib/site/api.ts';
 
 export const dynamic = 'force-dynamic';

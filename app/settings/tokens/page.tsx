@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { db } from '@/lib/db.ts';
 import { requireUser } from '@/lib/auth/current-user.ts';
 import { listAccessTokens } from '@/lib/site/registry-tokens.ts';
-import { ensureUsername } from '@/lib/site/registry-username.ts';
+import { ensureUsername } from '@/lib/auth/registry-username.ts';
 import { createTokenAction, revokeTokenAction } from './actions.ts';
 import { CreateTokenForm } from './CreateTokenForm.tsx';
 

@@ -57,8 +57,8 @@ describe.skipIf(!haveBusybox || !isRoot)('busybox:latest from busybox-static', (
       if (h.name !== file.name) expect(h.linkname).toBe(file.name);
     }
     expect(layer.get('bin/sh')?.type).toBe('link');
-    expect(layer.get('tmp/')?.mode! & 0o7777).toBe(0o1777);
-    expect(layer.get('root/')?.mode! & 0o7777).toBe(0o700);
+    expect(layer.get('tmp/')!.mode! & 0o7777).toBe(0o1777);
+    expect(layer.get('root/')!.mode! & 0o7777).toBe(0o700);
     expect(layer.get('etc/passwd')?.uid).toBe(0);
     expect(layer.has('proc/')).toBe(false);
     expect(img.size).toBeGreaterThan(fs.statSync(DEFAULT_BUSYBOX_BINARY).size);

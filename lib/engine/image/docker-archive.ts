@@ -171,8 +171,8 @@ export async function ingestLayerFile(images: ImageStore, file: string): Promise
           writer.write(chunk).then(() => cb(null, chunk), cb);
         },
       });
-      await pipeline(raw, tee, createGunzip(), count, async function* (src) {
-        for await (const _ of src) void _;
+      await pipeline(raw, tee, createGunzip(), count, async (src: AsyncIterable<Buffer>) => {
+        for await (const _ of src) void _; // drain: only the digest and the byte count matter
       });
     } else {
       await pipeline(createReadStream(file), count, createGzip({ level: 6 }), sink);

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import zlib from 'node:zlib';

@@ -56,7 +56,7 @@ export interface PrepareOptions {
   label?: string;
 }
 
-export interface CommitOptions extends WriteLayerOptions {}
+export type CommitOptions = WriteLayerOptions;
 
 export interface ActiveSnapshot {
   readonly id: string;

@@ -1,7 +1,7 @@
 // GET /api/builds/<id> — one of the user's builds with the Dockerfile text it was built from.
 import { currentUser } from '@/lib/auth/current-user.ts';
 import { buildsError } from '@/lib/builds/http.ts';
-import { runtimeBuilds } from '@/lib/builds/runtime-builds.ts';
+import { runtimeBuilds } from '@/lib/runtime/runtime.ts';
 import { ApiError } from '@/lib/site/api.ts';
 
 export const dynamic = 'force-dynamic';

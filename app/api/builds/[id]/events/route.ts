@@ -3,7 +3,7 @@
 // with `event: end` after the terminal event. Owner only: anyone else gets 404.
 import { currentUser } from '@/lib/auth/current-user.ts';
 import { buildsError } from '@/lib/builds/http.ts';
-import { runtimeBuilds } from '@/lib/builds/runtime-builds.ts';
+import { runtimeBuilds } from '@/lib/runtime/runtime.ts';
 import { resumeIndex, sseResponse, traceChunks } from '@/lib/builds/sse.ts';
 import { ApiError } from '@/lib/site/api.ts';
 

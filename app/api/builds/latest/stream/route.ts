@@ -2,7 +2,7 @@
 // build, then each new one as it starts (web or terminal): the trace view's follow mode.
 import { currentUser } from '@/lib/auth/current-user.ts';
 import { buildsError } from '@/lib/builds/http.ts';
-import { runtimeBuilds } from '@/lib/builds/runtime-builds.ts';
+import { runtimeBuilds } from '@/lib/runtime/runtime.ts';
 import { sseEvent, sseResponse } from '@/lib/builds/sse.ts';
 import { ApiError } from '@/lib/site/api.ts';
 
