@@ -1,5 +1,4 @@
 // RUN: the command through the executor (runc) on a snapshot of the parent's layers.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import type { RunInstruction, RunMount as DockerfileMount } from '../dockerfile/index.ts';
@@ -107,17 +106,10 @@ export async function prepareRun(ins: RunInstruction, state: StageState, resolve
   return { argv, inputs, createdBy: createdBy.run(argv, args), mounts };
 }
 
-/** Reads --secret files (id -> path) for the executor. */
-export async function loadSecrets(secrets: Record<string, string> | undefined, wanted: RunMount[]): Promise<Record<string, Buffer>> {
+/** The --secret values the RUN's mounts ask for (a missing one is checked by the mount itself). */
+export function loadSecrets(secrets: Record<string, Buffer> | undefined, wanted: RunMount[]): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (const m of wanted) {
-    if (m.type !== 'secret' || !secrets?.[m.id]) continue;
-    try {
-      out[m.id] = await fs.readFile(secrets[m.id]);
-    } catch (err) {
-      throw new EngineError(ErrorCodes.NOT_FOUND, `secret ${m.id}: cannot read ${secrets[m.id]}: ${(err as Error).message}`);
-    }
-  }
+  for (const m of wanted) if (m.type === 'secret' && secrets?.[m.id]) out[m.id] = secrets[m.id];
   return out;
 }
 

@@ -124,6 +124,8 @@ export interface EngineApi {
   tag(source: string, target: string): Promise<void>;
   removeImage(name: string, opts?: { force?: boolean }): Promise<RemoveEvent[]>;
   save(names: string[], out: Writable): Promise<void>;
+  /** Hashes every blob `save` would send; rejects with DIGEST_MISMATCH naming the corrupt digest. */
+  verifyImages?(names: string[]): Promise<void>;
   load(input: Readable): Promise<{ format: string; messages: string[] }>;
   diskUsage(): Promise<DiskUsageReport>;
   check(): Promise<CheckReport>;
