@@ -9,7 +9,7 @@ import type { EngineApi, BuildOptions, TransferRequest } from './daemon.ts';
 import { errorBody, statusForCode } from './http-errors.ts';
 
 import { MAX_HEADER_BYTES, decodeSecrets, exportFrameSink, exportTypeFromQuery } from './build-transport.ts';
-import { DOCKERFILE_READ_MAX_BYTES } from '../build/dockerfile-source.ts';
+import { DOCKERFILE_READ_MAX_BYTES, dockerfileName } from '../build/dockerfile-source.ts';
 
 export { MAX_HEADER_BYTES };
 
@@ -74,7 +74,8 @@ export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
   const opts: BuildOptions = {};
   const tags = q.getAll('t');
   if (tags.length) opts.tags = tags;
-  if (q.get('dockerfile')) opts.dockerfilePath = q.get('dockerfile')!;
+  // a path inside the context: absolute or climbing names are refused before the context is read
+  if (q.get('dockerfile')) opts.dockerfilePath = dockerfileName(q.get('dockerfile')!);
   if (q.get('target')) opts.target = q.get('target')!;
   const args = jsonParam<Record<string, string>>(q, 'buildargs');
   if (args) opts.buildArgs = args;
