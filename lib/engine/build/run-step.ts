@@ -74,9 +74,10 @@ export async function prepareRun(ins: RunInstruction, state: StageState, resolve
       case 'secret': {
         const id = m.id ?? (m.target ? path.posix.basename(m.target) : undefined);
         if (!id) throw new EngineError(ErrorCodes.INVALID_FLAG, `RUN --mount=${m.raw}: a secret needs id= or target=`, { range: ins.range });
-        mounts.push({ type: 'secret', id, target: m.target, required: m.required, mode: m.mode, uid: m.uid, gid: m.gid });
+        // env=NAME (BuildKit 0.14+): the value as a variable; a file too only when target= is given
+        mounts.push({ type: 'secret', id, target: m.target, env: m.env, required: m.required, mode: m.mode, uid: m.uid, gid: m.gid });
         // The secret's id and target enter the cache key, never its contents.
-        described.push(`secret ${id} ${m.target ?? `/run/secrets/${id}`}`);
+        described.push(`secret ${id} ${m.env !== undefined && m.target === undefined ? `env=${m.env}` : (m.target ?? `/run/secrets/${id}`)}`);
         break;
       }
       case 'bind': {

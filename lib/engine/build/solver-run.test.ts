@@ -147,6 +147,13 @@ describe.skipIf(!!runcMissing)('solver: triggers, secrets, outputs', () => {
     expect(JSON.stringify(img.config.history)).not.toContain('s3cr3t-value');
   });
 
+  it('RUN --mount=type=secret,env=NAME sets the variable and, without target=, mounts no file (BuildKit 0.14 dockerfile reference)', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=tok,env=TOKEN test "${TOKEN#env-}" = secret && test ! -e /run/secrets/tok && echo fine\n' });
+    const { result, events } = await eng.build(ctx, { secrets: { tok: Buffer.from('env-secret') } });
+    expect(logs(events)).toEqual(['fine']);
+    expect(JSON.stringify((await eng.images.get(result.imageId)).config)).not.toContain('env-secret');
+  });
+
   it('exports OCI and docker archives with --output', async () => {
     const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN echo out > /out\n' });
     const oci = path.join(eng.root, 'img-oci.tar');
