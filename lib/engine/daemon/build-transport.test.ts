@@ -57,6 +57,11 @@ describe('host paths in errors', () => {
     expect(scrub('socket /run/lab-sockets/bob/lab.sock')).toBe('socket <host path>');
     expect(scrub('COPY /tmp/x /y: not found')).toBe('COPY /tmp/x /y: not found'); // the student's own paths stay
   });
+  it('shows a web build\'s workspace context relative to it', () => {
+    const web = hostPathScrubber(['/var/lib/lab/engine'], ['/srv/lab/workspaces/u1/app']);
+    expect(web('COPY failed: /srv/lab/workspaces/u1/app/src/x.js is a socket')).toBe('COPY failed: src/x.js is a socket');
+    expect(web('in /srv/lab/workspaces/u1/app')).toBe('in .');
+  });
   it('scrubs error events, never log lines', () => {
     expect(scrubEvent({ type: 'build.error', message: 'at /var/lib/lab/engine/x' }, scrub).message).toBe('at <host path>');
     const log = { type: 'vertex.log', message: '/var/lib/lab/engine' };

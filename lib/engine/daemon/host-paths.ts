@@ -7,15 +7,21 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function hostPathScrubber(roots: string[]): (message: string) => string {
-  const list = [...new Set(roots.filter((r) => r && r !== '/').map((r) => r.replace(/\/+$/, '')))].sort((a, b) => b.length - a.length);
-  if (!list.length) return (m) => m;
-  const re = new RegExp(`(?:${list.map(escapeRe).join('|')})(/tmp/context-[^/\\s"':]+)?(/[^\\s"':,)]*)?`, 'g');
-  return (message) =>
-    message.replace(re, (_all, ctx: string | undefined, rest: string | undefined) => {
-      if (ctx) return rest ? rest.replace(/^\/+/, '') || '.' : '.';
-      return '<host path>';
-    });
+/** `roots`: hidden as "<host path>"; `contextDirs` (a web build's workspace): shown relative to the context. */
+export function hostPathScrubber(roots: string[], contextDirs: string[] = []): (message: string) => string {
+  const clean = (l: string[]) => [...new Set(l.filter((r) => r && r !== '/').map((r) => r.replace(/\/+$/, '')))].sort((a, b) => b.length - a.length);
+  const list = clean(roots);
+  const ctxs = clean(contextDirs);
+  if (!list.length && !ctxs.length) return (m) => m;
+  const tail = `(/[^\\s"':,)]*)?`;
+  const ctxRe = ctxs.length ? new RegExp(`(?:${ctxs.map(escapeRe).join('|')})${tail}`, 'g') : undefined;
+  const re = list.length ? new RegExp(`(?:${list.map(escapeRe).join('|')})(/tmp/context-[^/\\s"':]+)?${tail}`, 'g') : undefined;
+  const relative = (rest: string | undefined) => (rest ? rest.replace(/^\/+/, '') || '.' : '.');
+  return (message) => {
+    let m = ctxRe ? message.replace(ctxRe, (_all, rest: string | undefined) => relative(rest)) : message;
+    if (re) m = m.replace(re, (_all, ctx: string | undefined, rest: string | undefined) => (ctx ? relative(rest) : '<host path>'));
+    return m;
+  };
 }
 
 /** The event with its error text scrubbed (log lines of the student's commands stay as they are). */
