@@ -8,6 +8,7 @@ import { engineForNamespace, namespaceForUser } from '../lib/engine/daemon/names
 import type { BuildRequest } from '../lib/engine/build/build.ts';
 import type { BuildJob, JobContext, JobHandler, JobResult } from './queue.ts';
 import { lockWorkerRoot } from './root-lock.ts';
+import { hostPathScrubber, scrubEvent } from '../lib/engine/daemon/host-paths.ts';
 
 /** BuildJob -> the engine's BuildRequest (the context is a directory on this host). */
 export function buildRequestFor(job: BuildJob, signal?: AbortSignal): BuildRequest {
@@ -33,7 +34,12 @@ export function createBuildHandler(base: Engine): JobHandler {
     if (!engine.builder) {
       throw new EngineError('UNAVAILABLE', engine.builderProblem ?? 'this worker cannot build (no snapshotter or executor)');
     }
-    const result = await engine.builder.build(buildRequestFor(job, ctx.signal), ctx.emit);
+    // what the student sees (the job's log, the error) never shows the host's directories
+    const scrub = hostPathScrubber([base.root], [job.contextDir]);
+    const result = await engine.builder.build(buildRequestFor(job, ctx.signal), (e) => ctx.emit(scrubEvent(e, scrub))).catch((err: unknown) => {
+      if (err instanceof EngineError) throw new EngineError(err.code, scrub(err.message), { range: err.range, file: err.file });
+      throw err;
+    });
     return { imageId: result.imageId, manifestDigest: result.manifestDigest, tags: result.tags, durationMs: result.durationMs };
   };
 }

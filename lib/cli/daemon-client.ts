@@ -7,6 +7,9 @@ import http from 'node:http';
 import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { encodeSecrets, isExportFrame, type ExportFrame } from '../engine/daemon/build-transport.ts';
+import { DOCKERFILE_READ_MAX_BYTES } from '../engine/build/dockerfile-source.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { BuildContextInput, BuildOptions, CheckReport, EngineApi, PruneReport, TransferRequest } from '../engine/daemon/daemon.ts';
 import { errorFromBody } from '../engine/daemon/http-errors.ts';
@@ -107,6 +110,17 @@ export class DaemonClient implements EngineApi {
     const qs = names.map((n) => `names=${encodeURIComponent(n)}`).join('&');
     const res = await this.request({ path: `/images/get?${qs}` });
     await pipeline(res, out);
+    // a blob that went bad while streaming: the daemon ends the tar early and says why in a trailer
+    const trailer = res.trailers['x-lab-error'];
+    if (trailer) {
+      let body: { code?: string; message?: string } = {};
+      try {
+        body = JSON.parse(Buffer.from(trailer, 'base64').toString('utf8'));
+      } catch {
+        body = { message: 'the daemon reported an error at the end of the archive' };
+      }
+      throw errorFromBody(body, 500);
+    }
   }
   load(input: Readable) {
     return this.json<{ format: string; messages: string[] }>({ method: 'POST', path: '/images/load', body: input, headers: { 'Content-Type': 'application/x-tar' } });
@@ -131,14 +145,16 @@ export class DaemonClient implements EngineApi {
     if (opts.noCache) q.set('nocache', '1');
     if (opts.noCacheFilter?.length) q.set('nocachefilter', opts.noCacheFilter.join(','));
     if (opts.platform) q.set('platform', opts.platform);
-    if (opts.output) q.set('outputs', JSON.stringify(opts.output));
-    if (opts.secrets) q.set('secrets', JSON.stringify(opts.secrets));
+    const out = opts.output && opts.output.type !== 'image' ? opts.output : undefined;
+    if (out) q.set('outputs', JSON.stringify([{ type: out.type }])); // a type only: the bytes come back to us
     if (opts.sourceDateEpoch !== undefined) q.set('sourcedateepoch', String(opts.sourceDateEpoch));
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
     if (opts.dockerfileText !== undefined) {
       headers['X-Lab-Dockerfile'] = Buffer.from(opts.dockerfileText).toString('base64');
-      if (headers['X-Lab-Dockerfile'].length > MAX_HEADER_BYTES - 4096) throw new EngineError('INVALID_INPUT', 'the Dockerfile is too large to send to the daemon (over ~1 MB)');
+      if (Buffer.byteLength(opts.dockerfileText) > DOCKERFILE_READ_MAX_BYTES) throw new EngineError('RESOURCE_LIMIT', `the Dockerfile is larger than ${DOCKERFILE_READ_MAX_BYTES} bytes (LAB_DOCKERFILE_READ_MAX_BYTES)`);
     }
+    // secret VALUES (read by the CLI), never paths the daemon would open
+    if (opts.secrets && Object.keys(opts.secrets).length) headers['X-Lab-Secrets'] = encodeSecrets(opts.secrets);
     let body: Readable;
     if ('tar' in context) body = context.tar;
     else {
@@ -150,7 +166,13 @@ export class DaemonClient implements EngineApi {
     const res = await this.request({ method: 'POST', path: `/build?${q}`, body, headers, signal });
     let done: Extract<BuildEvent, { type: 'build.done' | 'build.error' }> | undefined;
     const steps: BuildResult['steps'] = [];
-    for await (const e of ndjson<BuildEvent>(res)) {
+    for await (const e of ndjson<BuildEvent | ExportFrame>(res)) {
+      if (isExportFrame(e)) {
+        if (!out) continue;
+        if (e.type === 'export.end') out.stream.end();
+        else if (!out.stream.write(Buffer.from(e.data, 'base64'))) await once(out.stream, 'drain');
+        continue;
+      }
       if (e.type === 'build.done' || e.type === 'build.error') done = e;
       onEvent?.(e);
     }

@@ -17,9 +17,16 @@ afterAll(async () => {
 describe('lab build flag parsing', () => {
   it('parses --output, --secret and --build-arg like docker', () => {
     expect(parseOutput('type=docker,dest=out.tar')).toEqual({ type: 'docker', dest: path.resolve('out.tar') });
-    expect(() => parseOutput('type=registry,dest=x')).toThrow(/type=oci or type=docker/);
+    expect(() => parseOutput('type=registry,dest=x')).toThrow(/type=oci, docker, tar or local/);
     expect(() => parseOutput('type=oci')).toThrow(/dest=FILE/);
-    expect(parseSecret('id=token,src=./t.txt')).toEqual(['token', path.resolve('t.txt')]);
+    // buildx's shorthands (docs "docker buildx build --output"): "-" is a tar on stdout, a bare path a local dir
+    expect(parseOutput('-')).toEqual({ type: 'tar', dest: '-' });
+    expect(parseOutput('out')).toEqual({ type: 'local', dest: path.resolve('out') });
+    expect(parseOutput('type=tar,dest=-')).toEqual({ type: 'tar', dest: '-' });
+    // the CLI reads src= itself: a path resolved on the CLI's side, or an env= variable (buildx --secret)
+    expect(parseSecret('id=token,src=./t.txt')).toEqual({ id: 'token', src: path.resolve('t.txt') });
+    expect(parseSecret('id=token,env=TOKEN')).toEqual({ id: 'token', env: 'TOKEN' });
+    expect(parseSecret('id=GIT_TOKEN')).toEqual({ id: 'GIT_TOKEN', env: 'GIT_TOKEN' });
     expect(() => parseSecret('src=x')).toThrow(/id=NAME,src=FILE/);
     expect(parseBuildArgs(['A=1', 'B=x=y', 'FROM_ENV', 'UNSET'], { FROM_ENV: 'e' })).toEqual({ A: '1', B: 'x=y', FROM_ENV: 'e' });
   });

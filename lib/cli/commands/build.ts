@@ -8,7 +8,7 @@ import { connectEngine } from '../daemon-client.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { createRenderer } from '../../engine/progress/renderers.ts';
 import type { ProgressMode } from '../../engine/progress/events.ts';
-import type { BuildOutput } from '../../engine/build/build.ts';
+import { openOutputTarget, readSecrets, type OutputSpec, type OutputTarget, type SecretSpec } from '../build-io.ts';
 import type { BuildOptions } from '../../engine/daemon/daemon.ts';
 
 const USAGE = `Usage: lab build [OPTIONS] PATH
@@ -21,8 +21,10 @@ Options:
       --no-cache            run every step
       --no-cache-filter S   run every step of these stages; repeatable or comma-separated
       --progress MODE       plain (default), classic or json
-  -o, --output SPEC         type=oci|docker,dest=FILE: also write an archive
-      --secret SPEC         id=NAME,src=FILE: for RUN --mount=type=secret; repeatable
+  -o, --output SPEC         type=oci|docker|tar,dest=FILE (dest=- for stdout) or
+                            type=local,dest=DIR: also export the result (written by this CLI)
+      --secret SPEC         id=NAME,src=FILE or id=NAME,env=VAR: for RUN --mount=type=secret;
+                            read by this CLI and sent to the builder; repeatable
       --platform P          only linux/<this machine> is supported
   -q, --quiet               print only the image ID`;
 
@@ -36,20 +38,25 @@ function kv(spec: string, flag: string): Record<string, string> {
   return out;
 }
 
-export function parseOutput(spec: string): BuildOutput {
+/** docker buildx --output: type=oci|docker|tar,dest=FILE|-, type=local,dest=DIR; "DIR" and "-" alone as buildx reads them. */
+export function parseOutput(spec: string): OutputSpec {
+  if (!spec.includes('=')) return spec === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: path.resolve(spec) };
   const o = kv(spec, '--output');
-  const type = o.type ?? 'oci';
-  if (type !== 'oci' && type !== 'docker') throw new EngineError('INVALID_FLAG', `--output type=${type}: use type=oci or type=docker`);
-  if (!o.dest) throw new EngineError('INVALID_FLAG', '--output needs dest=FILE');
-  return { type, dest: path.resolve(o.dest) };
+  const type = o.type ?? 'local';
+  if (type !== 'oci' && type !== 'docker' && type !== 'tar' && type !== 'local') throw new EngineError('INVALID_FLAG', `--output type=${type}: use type=oci, docker, tar or local`);
+  if (!o.dest) throw new EngineError('INVALID_FLAG', `--output type=${type} needs dest=${type === 'local' ? 'DIRECTORY' : 'FILE (or - for stdout)'}`);
+  return { type, dest: o.dest === '-' ? '-' : path.resolve(o.dest) };
 }
 
-export function parseSecret(spec: string): [string, string] {
+/** docker buildx --secret: id=NAME[,src=FILE|,env=VAR] (type=file|env); neither: the variable NAME. */
+export function parseSecret(spec: string): SecretSpec {
   const o = kv(spec, '--secret');
   const id = o.id;
   const src = o.src ?? o.source;
-  if (!id || !src) throw new EngineError('INVALID_FLAG', `--secret ${spec}: expected id=NAME,src=FILE`);
-  return [id, path.resolve(src)];
+  if (!id) throw new EngineError('INVALID_FLAG', `--secret ${spec}: expected id=NAME,src=FILE or id=NAME,env=VAR`);
+  if (src !== undefined && o.env !== undefined) throw new EngineError('INVALID_FLAG', `--secret ${spec}: give src= or env=, not both`);
+  if (src !== undefined || o.type === 'file') return { id, src: path.resolve(src ?? id) };
+  return { id, env: o.env ?? id };
 }
 
 export function parseBuildArgs(list: string[], env: Record<string, string | undefined> = process.env): Record<string, string> {
@@ -109,9 +116,9 @@ const command: Command = {
       noCache: values['no-cache'],
       noCacheFilter: (values['no-cache-filter'] ?? []).flatMap((s) => s.split(',')).filter(Boolean),
       platform: values.platform,
-      output: values.output ? parseOutput(values.output) : undefined,
-      secrets: values.secret ? Object.fromEntries(values.secret.map(parseSecret)) : undefined,
+      secrets: values.secret ? readSecrets(values.secret.map(parseSecret)) : undefined,
     };
+    const outputSpec = values.output ? parseOutput(values.output) : undefined;
     if (process.env.SOURCE_DATE_EPOCH && /^\d+$/.test(process.env.SOURCE_DATE_EPOCH)) opts.sourceDateEpoch = Number(process.env.SOURCE_DATE_EPOCH);
 
     const api = await connectEngine({ withBuilder: true });
@@ -124,6 +131,9 @@ const command: Command = {
         if (!rel.startsWith('..') && !path.isAbsolute(rel)) opts.dockerfilePath = rel;
         else opts.dockerfileText = await fs.readFile(abs, 'utf8');
       }
+      // the export comes back as a stream; this process writes it with its own rights
+      const target: OutputTarget | undefined = outputSpec ? openOutputTarget(outputSpec) : undefined;
+      if (target) opts.output = { type: target.type, stream: target.stream };
       const toStdout = mode !== 'plain';
       const write = (t: string) => (toStdout ? process.stdout : process.stderr).write(t);
       const renderer = values.quiet ? undefined : createRenderer(mode as ProgressMode, write);
@@ -142,10 +152,15 @@ const command: Command = {
           if (!reported) (err as { unreported?: boolean }).unreported = true;
           throw err;
         });
+        await target?.commit().catch((e: Error & { unreported?: boolean }) => {
+          e.unreported = true; // the build succeeded; writing the export here did not
+          throw e;
+        });
         renderer?.end();
         if (values.quiet) process.stdout.write(result.imageId + '\n');
         return 0;
       } catch (err) {
+        await target?.abort();
         renderer?.end();
         // plain/classic already printed the error from the build.error event
         if (values.quiet || mode === 'json' || (err as { unreported?: boolean }).unreported) throw err;

@@ -36,6 +36,7 @@
  *   the build() promise with the same EngineError; no mount, process or temp dir is left.
  */
 import type { Digest } from '../content-store/content-store.ts';
+import type { Writable } from 'node:stream';
 import type { EventSink } from '../progress/events.ts';
 
 export type BuildContextSource =
@@ -44,11 +45,19 @@ export type BuildContextSource =
   /** A tar of the context, as the CLI streams it to the daemon (already saved to a file). */
   | { kind: 'tar'; path: string };
 
+/** BuildKit's exporters that produce a stream: OCI layout tar, docker-archive, the final filesystem as a tar. */
+export type ExportType = 'oci' | 'docker' | 'tar';
+
 export type BuildOutput =
   /** Only into the image store (the default). */
   | { type: 'image' }
-  /** Also write an archive: OCI image layout tar or docker-archive tar. */
-  | { type: 'oci' | 'docker'; dest: string };
+  /**
+   * Also export: the builder writes the tar into `stream` and ends it. The engine never opens a
+   * destination path: the caller (the CLI, with its own privileges) owns where the bytes go;
+   * over the socket the daemon streams them back (http-server.ts). `-o type=local` is a tar the
+   * CLI extracts.
+   */
+  | { type: ExportType; stream: Writable };
 
 export interface BuildRequest {
   context: BuildContextSource;
@@ -68,8 +77,11 @@ export interface BuildRequest {
   noCacheFilter?: string[];
   /** Only linux/<host arch> is built; anything else fails with a clear message. */
   platform?: string;
-  /** --secret id=x,src=f: file paths on the daemon's host, mounted by RUN --mount=type=secret. */
-  secrets?: Record<string, string>;
+  /**
+   * --secret id=x: the secret VALUES (the client read src= or env= itself), mounted by
+   * RUN --mount=type=secret. Never paths: the builder opens no file a client names.
+   */
+  secrets?: Record<string, Buffer>;
   output?: BuildOutput;
   /** SOURCE_DATE_EPOCH for reproducible layers and history times. */
   sourceDateEpoch?: number;

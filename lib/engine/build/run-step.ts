@@ -1,5 +1,4 @@
 // RUN: the command through the executor (runc) on a snapshot of the parent's layers.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import type { RunInstruction, RunMount as DockerfileMount } from '../dockerfile/index.ts';
@@ -75,9 +74,10 @@ export async function prepareRun(ins: RunInstruction, state: StageState, resolve
       case 'secret': {
         const id = m.id ?? (m.target ? path.posix.basename(m.target) : undefined);
         if (!id) throw new EngineError(ErrorCodes.INVALID_FLAG, `RUN --mount=${m.raw}: a secret needs id= or target=`, { range: ins.range });
-        mounts.push({ type: 'secret', id, target: m.target, required: m.required, mode: m.mode, uid: m.uid, gid: m.gid });
+        // env=NAME (BuildKit 0.14+): the value as a variable; a file too only when target= is given
+        mounts.push({ type: 'secret', id, target: m.target, env: m.env, required: m.required, mode: m.mode, uid: m.uid, gid: m.gid });
         // The secret's id and target enter the cache key, never its contents.
-        described.push(`secret ${id} ${m.target ?? `/run/secrets/${id}`}`);
+        described.push(`secret ${id} ${m.env !== undefined && m.target === undefined ? `env=${m.env}` : (m.target ?? `/run/secrets/${id}`)}`);
         break;
       }
       case 'bind': {
@@ -107,17 +107,10 @@ export async function prepareRun(ins: RunInstruction, state: StageState, resolve
   return { argv, inputs, createdBy: createdBy.run(argv, args), mounts };
 }
 
-/** Reads --secret files (id -> path) for the executor. */
-export async function loadSecrets(secrets: Record<string, string> | undefined, wanted: RunMount[]): Promise<Record<string, Buffer>> {
+/** The --secret values the RUN's mounts ask for (a missing one is checked by the mount itself). */
+export function loadSecrets(secrets: Record<string, Buffer> | undefined, wanted: RunMount[]): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (const m of wanted) {
-    if (m.type !== 'secret' || !secrets?.[m.id]) continue;
-    try {
-      out[m.id] = await fs.readFile(secrets[m.id]);
-    } catch (err) {
-      throw new EngineError(ErrorCodes.NOT_FOUND, `secret ${m.id}: cannot read ${secrets[m.id]}: ${(err as Error).message}`);
-    }
-  }
+  for (const m of wanted) if (m.type === 'secret' && secrets?.[m.id]) out[m.id] = secrets[m.id];
   return out;
 }
 

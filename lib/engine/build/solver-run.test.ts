@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import fsSync from 'node:fs';
+import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { cacheReport, createTestEngine, runcMissing, type TestEngine } from './testing/engine.ts';
 import { ClassicRenderer } from '../progress/classic.ts';
@@ -136,10 +138,8 @@ describe.skipIf(!!runcMissing)('solver: triggers, secrets, outputs', () => {
   });
 
   it('mounts a secret for one RUN without leaving it in a layer or in history', async () => {
-    const secretFile = path.join(eng.root, 'token.txt');
-    await fs.writeFile(secretFile, 's3cr3t-value');
     const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=token cat /run/secrets/token > /seen && echo ok\n' });
-    const { result } = await eng.build(ctx, { secrets: { token: secretFile } });
+    const { result } = await eng.build(ctx, { secrets: { token: Buffer.from('s3cr3t-value') } });
     const img = await eng.images.get(result.imageId);
     const layer = zlib.gunzipSync(await eng.store.get(img.manifest.layers.at(-1)!.digest)).toString('latin1');
     expect(layer).toContain('s3cr3t-value'); // copied on purpose into /seen by the command
@@ -147,18 +147,44 @@ describe.skipIf(!!runcMissing)('solver: triggers, secrets, outputs', () => {
     expect(JSON.stringify(img.config.history)).not.toContain('s3cr3t-value');
   });
 
+  it('RUN --mount=type=secret,env=NAME sets the variable and, without target=, mounts no file (BuildKit 0.14 dockerfile reference)', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=tok,env=TOKEN test "${TOKEN#env-}" = secret && test ! -e /run/secrets/tok && echo fine\n' });
+    const { result, events } = await eng.build(ctx, { secrets: { tok: Buffer.from('env-secret') } });
+    expect(logs(events)).toEqual(['fine']);
+    expect(JSON.stringify((await eng.images.get(result.imageId)).config)).not.toContain('env-secret');
+  });
+
   it('exports OCI and docker archives with --output', async () => {
     const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN echo out > /out\n' });
     const oci = path.join(eng.root, 'img-oci.tar');
     const docker = path.join(eng.root, 'img-docker.tar');
-    await eng.build(ctx, { tags: ['exported:1'], output: { type: 'oci', dest: oci } });
-    await eng.build(ctx, { tags: ['exported:1'], output: { type: 'docker', dest: docker } });
+    // the builder writes into a stream its caller owns (it never opens a path itself)
+    await eng.build(ctx, { tags: ['exported:1'], output: { type: 'oci', stream: fsSync.createWriteStream(oci) } });
+    await eng.build(ctx, { tags: ['exported:1'], output: { type: 'docker', stream: fsSync.createWriteStream(docker) } });
     const list = async (f: string) => (await readTar(await fs.readFile(f))).map((e) => e.name);
     const o = await list(oci);
     expect(o).toContain('oci-layout');
     expect(o).toContain('index.json');
     expect(o.filter((n) => n.startsWith('blobs/sha256/')).length).toBeGreaterThanOrEqual(4);
     expect(await list(docker)).toContain('manifest.json');
+  });
+
+  it('exports the final filesystem with --output type=tar (BuildKit tar exporter: rootfs files, no image metadata)', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN echo out > /out && rm -f /etc/motd\n' });
+    const file = path.join(eng.root, 'fs.tar');
+    await eng.build(ctx, { output: { type: 'tar', stream: fsSync.createWriteStream(file) } });
+    const entries = await readTar(await fs.readFile(file));
+    const names = entries.map((e) => e.name.replace(/\/$/, ''));
+    expect(names).toContain('out');
+    expect(names).toContain('bin/busybox');
+    expect(names.some((n) => n.includes('.wh.'))).toBe(false);
+    expect(names).not.toContain('manifest.json');
+  });
+
+  it('reports the sink\'s own error when the export stream fails, not "already finalized or destroyed"', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN echo x > /x\n' });
+    const broken = new Writable({ write: (_c, _e, cb) => cb(new Error('disk full on the client side')) });
+    await expect(eng.build(ctx, { output: { type: 'oci', stream: broken } })).rejects.toThrow(/disk full on the client side/);
   });
 });
 

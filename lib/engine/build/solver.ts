@@ -21,7 +21,8 @@ import { Progress } from '../progress/progress.ts';
 import { CONTEXT_STATUS_ID } from '../progress/classic.ts';
 import type { Builder, BuildRequest, BuildResult, StepSummary } from './build.ts';
 import { runStage, stageRef, type StageEnv, type StageResult } from './stage-runner.ts';
-import { exportArchive } from './export-archive.ts';
+import { exportImage } from './export-archive.ts';
+import { dockerfileName as checkedDockerfileName, readContextDockerfile } from './dockerfile-source.ts';
 
 export type SolverDeps = {
   /** $LAB_ROOT: temp dirs for unpacked contexts go to $LAB_ROOT/tmp. */
@@ -56,6 +57,7 @@ export class Solver implements Builder {
     const buildId = randomBytes(8).toString('hex');
     const tags = (req.tags ?? []).map((t) => formatReference(parseReference(t)));
     const dockerfileName = req.dockerfilePath ?? 'Dockerfile';
+    if (req.dockerfileText === undefined) checkedDockerfileName(dockerfileName); // refused before anything is read
     progress.emit({ type: 'build.started', buildId, dockerfile: dockerfileName, target: req.target, tags });
     const cleanups: (() => Promise<void>)[] = [];
     let text = '';
@@ -161,8 +163,8 @@ export class Solver implements Builder {
       for (const t of tags) ex.status(`name:${t}`, `naming to ${t}`, { done: true });
       if (req.output && req.output.type !== 'image') {
         const out = req.output;
-        await exportArchive(this.deps.images, image, out.type, out.dest, tags);
-        ex.status('output', `exporting ${out.type} archive to ${out.dest}`, { done: true });
+        await exportImage(this.deps.images, image, out.type, out.stream, { tags, tmpDir: await this.tmpDir(), sourceDateEpoch: req.sourceDateEpoch });
+        ex.status('output', `sending ${out.type} tarball`, { done: true });
       }
       ex.done();
       const durationMs = Date.now() - started;
@@ -190,19 +192,14 @@ export class Solver implements Builder {
     if (req.context.kind === 'dir') return path.resolve(req.context.path);
     const tmp = path.join(this.deps.root, 'tmp');
     await fs.mkdir(tmp, { recursive: true });
-    const dir = await fs.mkdtemp(path.join(tmp, 'context-'));
+    const dir = await fs.mkdtemp(path.join(tmp, `context-${process.pid}-`)); // owner pid: swept after a crash
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
     await unpackContext(fsSync.createReadStream(req.context.path), dir);
     return dir;
   }
 
   private async readDockerfile(dir: string, name: string): Promise<string> {
-    const file = path.resolve(dir, name);
-    try {
-      return await fs.readFile(file, 'utf8');
-    } catch {
-      throw new EngineError(ErrorCodes.NOT_FOUND, `failed to read ${name}: no such file in the build context (${dir}); pass -f with the Dockerfile's path`);
-    }
+    return readContextDockerfile(dir, name);
   }
 
   private usesContext(plan: BuildPlan): boolean {

@@ -34,7 +34,7 @@ export type StageEnv = {
   images: ImageStore;
   executor?: Executor;
   context: () => Promise<BuildContext>;
-  secrets?: Record<string, string>;
+  secrets?: Record<string, Buffer>;
   /** Resolves an image by reference (FROM, COPY --from=image). */
   resolveImage(ref: string): Promise<Image>;
   /** The result of another stage (waits for it). */
@@ -169,7 +169,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
           await fs.writeFile(file, data, { mode: 0o755 });
           return file;
         });
-        const secrets = await loadSecrets(env.secrets, run.mounts);
+        const secrets = loadSecrets(env.secrets, run.mounts);
         env.summaries.push(
           await runFsStep(stageCtx, state, {
             ...base,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { BuildEvent, EventSink } from '../progress/events.ts';
+import { readContextDockerfile } from '../build/dockerfile-source.ts';
 
 export interface BuildInfo {
   buildId: string;
@@ -51,10 +52,7 @@ export async function dockerfileFromTar(tarPath: string, name: string): Promise<
 
 /** The Dockerfile's text from a context directory ('' when missing or too big). */
 export async function dockerfileFromDir(dir: string, name: string): Promise<string> {
-  const file = path.resolve(dir, name);
-  const st = await fs.promises.stat(file).catch(() => undefined);
-  if (!st?.isFile() || st.size > MAX_DOCKERFILE) return '';
-  return fs.promises.readFile(file, 'utf8');
+  return readContextDockerfile(dir, name).catch(() => ''); // confined to the context, like the build
 }
 
 /** An event sink that also feeds the observation; a throwing observer is ignored. */

@@ -40,9 +40,19 @@
  *   GET    /_ping                         "OK"
  *   GET    /version                       {Version, ApiVersion, Os, Arch, Builder}
  *   POST   /build?t=&dockerfile=&target=&buildargs={json}&nocache=1&nocachefilter=a,b
- *          &platform=&outputs={json}&secrets={json}&sourcedateepoch=
- *          body: the build context as a tar (what docker CLI sends to dockerd); a Dockerfile
- *          from outside the context comes base64 in the X-Lab-Dockerfile header;
+ *          &platform=&outputs=[{"type":"oci|docker|tar"}]&sourcedateepoch=
+ *          body: the build context as a tar (what docker CLI sends to dockerd).
+ *          THE DAEMON OPENS NO HOST PATH A CLIENT NAMES (as BuildKit: the client sends content,
+ *          the exports come back as streams; build-transport.ts):
+ *          - dockerfile= is a path INSIDE the context (no "..", no absolute path, symlinks only
+ *            while they stay inside: build/dockerfile-source.ts); a Dockerfile from outside the
+ *            context comes as text, base64 in X-Lab-Dockerfile (LAB_DOCKERFILE_READ_MAX_BYTES).
+ *          - secrets are VALUES in X-Lab-Secrets: "id:base64,..." (the CLI read src=/env=);
+ *            500 KiB each, 1 MiB together. The old secrets={id: path} parameter is refused.
+ *          - outputs= names a type only (dest= is refused); the export arrives in the response as
+ *            {"type":"export.data","data":base64} lines then {"type":"export.end"}, before
+ *            build.done; the CLI writes it (file: temp + rename; -o type=local: a tar it extracts
+ *            with the safe layer applier; dest=-: stdout).
  *          response: application/x-ndjson, one progress event (progress/events.ts) per line,
  *          ending with a build.done or build.error event.
  *   GET    /images/json                   ImageSummary[] (docker images)
@@ -50,7 +60,9 @@
  *   GET    /images/{name}/history         HistoryRow[] (docker history)
  *   POST   /images/{name}/tag?repo=&tag=  201
  *   DELETE /images/{name}?force=1         [{Untagged}|{Deleted}]
- *   GET    /images/get?names=a&names=b    application/x-tar (docker save)
+ *   GET    /images/get?names=a&names=b    application/x-tar (docker save); every blob is hashed
+ *          first, so a corrupt one is a DIGEST_MISMATCH error naming its digest; one that goes bad
+ *          while streaming ends the tar early with the error in the X-Lab-Error trailer
  *   POST   /images/load                   body: archive tar -> {format, messages}
  *   GET    /system/df                     DiskUsageReport
  *   GET    /system/check                  CheckReport
@@ -63,13 +75,17 @@
  *          {Status: "Login Succeeded"} | 401 UNAUTHORIZED (docker login's check: the sandboxed
  *          shell has no network, the daemon has)
  *   /containers/...                      docker run/ps/rm/diff: container-routes.ts
- *   Errors: {message, code} with the status from statusForCode (NOT_FOUND 404, INVALID_* 400,
- *   UNAUTHORIZED 401, FAILED_PRECONDITION/ALREADY_EXISTS 409, UNAVAILABLE 503, else 500).
+ *   Errors: {message, code} with the status from statusForCode (NOT_FOUND 404, INVALID_* and
+ *   CONTEXT_ESCAPE 400, UNAUTHORIZED 401, FAILED_PRECONDITION/ALREADY_EXISTS 409,
+ *   RESOURCE_LIMIT 413, UNAVAILABLE 503, else 500). The namespaced daemon scrubs every error
+ *   message (host-paths.ts): paths in an unpacked context become context-relative, any other
+ *   path under LAB_ROOT or the socket dir becomes "<host path>"; build logs are left alone.
  *
  * Lifecycle of the daemon
  *   start: resolve LAB_ROOT and the socket; a socket file nobody answers on is stale and is
  *   replaced (a live one is an error: one daemon per state dir); open the engine (sweeps of
- *   leftover mounts, containers and temp files happen there); ensure busybox:latest; listen.
+ *   leftover mounts, containers and temp files happen there: tmp/context-<pid>-* and
+ *   export-<pid>-* go when their owner pid is gone); ensure busybox:latest; listen.
  *   serve: every request runs independently; a failing build ends with build.error in its own
  *   stream and the daemon keeps serving; a client that disconnects aborts its build.
  *   stop: SIGINT/SIGTERM close the server, wait for requests, remove the socket.
@@ -124,6 +140,8 @@ export interface EngineApi {
   tag(source: string, target: string): Promise<void>;
   removeImage(name: string, opts?: { force?: boolean }): Promise<RemoveEvent[]>;
   save(names: string[], out: Writable): Promise<void>;
+  /** Hashes every blob `save` would send; rejects with DIGEST_MISMATCH naming the corrupt digest. */
+  verifyImages?(names: string[]): Promise<void>;
   load(input: Readable): Promise<{ format: string; messages: string[] }>;
   diskUsage(): Promise<DiskUsageReport>;
   check(): Promise<CheckReport>;

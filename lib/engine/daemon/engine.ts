@@ -14,6 +14,7 @@ import type { Snapshotter } from '../snapshot/snapshotter.ts';
 import { OverlaySnapshotter } from '../snapshot/overlay-snapshotter.ts';
 import { CopySnapshotter } from '../snapshot/copy-snapshotter.ts';
 import { Solver } from '../build/solver.ts';
+import { ownerGone } from '../snapshot/sweep.ts';
 
 const run = promisify(execFile);
 
@@ -108,13 +109,19 @@ async function overlayWorks(root: string): Promise<boolean> {
   }
 }
 
-/** Leftovers of killed processes in $LAB_ROOT/tmp (context tars, loads): older than maxAgeMs. */
+/**
+ * Leftovers of killed processes in $LAB_ROOT/tmp: names with an owner pid (context-<pid>-…,
+ * export-<pid>-…) go as soon as that process is gone (snapshot/sweep.ts's rule); others
+ * (loads) when older than maxAgeMs.
+ */
 export async function sweepTmp(dir: string, maxAgeMs: number): Promise<number> {
   let removed = 0;
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     const p = path.join(dir, name);
     const st = await fs.lstat(p).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs >= maxAgeMs) {
+    const owner = /^(?:context|export)-(\d+)-/.exec(name);
+    const gone = owner ? Number(owner[1]) !== process.pid && ownerGone(Number(owner[1])) : false;
+    if (st && (gone || (!owner && Date.now() - st.mtimeMs >= maxAgeMs))) {
       await fs.rm(p, { recursive: true, force: true });
       removed++;
     }

@@ -11,6 +11,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ALREADY_EXISTS: 409,
   UNAVAILABLE: 503,
   UNAUTHORIZED: 401,
+  RESOURCE_LIMIT: 413,
+  CONTEXT_ESCAPE: 400,
+  DIGEST_MISMATCH: 500,
 };
 
 export function statusForCode(code: string): number {

@@ -8,8 +8,10 @@ import type { BuildEvent } from '../progress/events.ts';
 import type { EngineApi, BuildOptions, TransferRequest } from './daemon.ts';
 import { errorBody, statusForCode } from './http-errors.ts';
 
-/** Room for a Dockerfile sent in X-Lab-Dockerfile (base64). */
-export const MAX_HEADER_BYTES = 1 << 20;
+import { MAX_HEADER_BYTES, decodeSecrets, exportFrameSink, exportTypeFromQuery } from './build-transport.ts';
+import { DOCKERFILE_READ_MAX_BYTES, dockerfileName } from '../build/dockerfile-source.ts';
+
+export { MAX_HEADER_BYTES };
 
 export interface DaemonHandle {
   socketPath: string;
@@ -48,8 +50,9 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 }
 
 /** The error as JSON with its status; once a stream has begun, the connection is cut instead. */
-export function sendError(res: http.ServerResponse, err: unknown): void {
+export function sendError(res: http.ServerResponse, err: unknown, scrub?: (m: string) => string): void {
   const body = errorBody(err);
+  if (scrub) body.message = scrub(body.message);
   if (res.headersSent) {
     res.destroy(err as Error);
     return;
@@ -71,17 +74,17 @@ export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
   const opts: BuildOptions = {};
   const tags = q.getAll('t');
   if (tags.length) opts.tags = tags;
-  if (q.get('dockerfile')) opts.dockerfilePath = q.get('dockerfile')!;
+  // a path inside the context: absolute or climbing names are refused before the context is read
+  if (q.get('dockerfile')) opts.dockerfilePath = dockerfileName(q.get('dockerfile')!);
   if (q.get('target')) opts.target = q.get('target')!;
   const args = jsonParam<Record<string, string>>(q, 'buildargs');
   if (args) opts.buildArgs = args;
   if (q.get('nocache') === '1' || q.get('nocache') === 'true') opts.noCache = true;
   if (q.get('nocachefilter')) opts.noCacheFilter = q.get('nocachefilter')!.split(',').filter(Boolean);
   if (q.get('platform')) opts.platform = q.get('platform')!;
-  const output = jsonParam<BuildOptions['output']>(q, 'outputs');
-  if (output) opts.output = output;
-  const secrets = jsonParam<Record<string, string>>(q, 'secrets');
-  if (secrets) opts.secrets = secrets;
+  // No host paths over the socket: secrets come as values (X-Lab-Secrets), exports go back as a stream.
+  if (q.has('secrets')) throw new EngineError('INVALID_INPUT', 'secrets= is not accepted: the daemon reads no client-named file; the client sends the values in X-Lab-Secrets');
+  exportTypeFromQuery(q.get('outputs')); // refuses dest= and unknown types before the build starts
   if (q.get('sourcedateepoch')) opts.sourceDateEpoch = Number(q.get('sourcedateepoch'));
   return opts;
 }
@@ -89,11 +92,13 @@ export function buildOptionsFromQuery(q: URLSearchParams): BuildOptions {
 export interface HandlerOptions {
   /** Routes served before the image routes (A2's containers); resolves true when it answered. */
   handleContainerRoute?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+  /** Rewrites error messages before a client sees them (the namespaced daemon hides host paths). */
+  scrub?: (message: string) => string;
 }
 
 /** The request handler: pure routing onto an EngineApi (tests call it through a real socket). */
 export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
-  const { handleContainerRoute } = opts;
+  const { handleContainerRoute, scrub } = opts;
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://lab');
     const p = url.pathname.replace(/^\/v[0-9.]+(?=\/)/, ''); // docker clients prefix /v1.47
@@ -106,7 +111,7 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
         return void res.end('OK');
       }
       if (p === '/version' && method === 'GET') return sendJson(res, 200, await api.version());
-      if (p === '/build' && method === 'POST') return await handleBuild(api, req, res, q);
+      if (p === '/build' && method === 'POST') return await handleBuild(api, req, res, q, scrub);
       if (p === '/build/prune' && method === 'POST') return sendJson(res, 200, await api.prune({ all: q.get('all') === '1' || q.get('all') === 'true' }));
       if (p === '/system/df' && method === 'GET') return sendJson(res, 200, await api.diskUsage());
       if (p === '/system/check' && method === 'GET') return sendJson(res, 200, await api.check());
@@ -115,8 +120,19 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
         const names = q.getAll('names');
         if (!names.length) throw new EngineError('INVALID_INPUT', 'names= is required');
         for (const n of names) await api.inspectImage(n); // 404 before the tar starts
-        res.writeHead(200, { 'Content-Type': 'application/x-tar' });
-        return await api.save(names, res);
+        if (api.verifyImages) await api.verifyImages(names); // a corrupt blob is named before the tar starts
+        res.writeHead(200, { 'Content-Type': 'application/x-tar', Trailer: 'X-Lab-Error' });
+        try {
+          await api.save(names, res);
+        } catch (err) {
+          // changed while streaming: the tar ends early and the trailer says why (the CLI reports it)
+          const b = errorBody(err);
+          if (!res.destroyed) {
+            res.addTrailers({ 'X-Lab-Error': Buffer.from(JSON.stringify({ code: b.code, message: scrub ? scrub(b.message) : b.message })).toString('base64') });
+            res.end();
+          }
+        }
+        return;
       }
       if (p === '/images/load' && method === 'POST') return sendJson(res, 200, await api.load(req));
       if (p === '/auth' && method === 'POST') {
@@ -130,7 +146,7 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
         if (!from) throw new EngineError('INVALID_INPUT', 'fromImage= is required');
         const tag = q.get('tag');
         const name = !tag ? from : tag.startsWith('sha256:') ? `${from}@${tag}` : `${from}:${tag}`;
-        return await streamTransfer(res, (onLine) => api.pull(name, transferRequest(req, q), onLine));
+        return await streamTransfer(res, (onLine) => api.pull(name, transferRequest(req, q), onLine), scrub);
       }
       const m = /^\/images\/(.+?)(\/json|\/history|\/tag|\/push)?$/.exec(p);
       if (m) {
@@ -147,13 +163,13 @@ export function createHandler(api: EngineApi, opts: HandlerOptions = {}) {
         }
         if (what === '/push' && method === 'POST') {
           const tag = q.get('tag');
-          return await streamTransfer(res, (onLine) => api.push(tag ? `${name}:${tag}` : name, transferRequest(req, q), onLine));
+          return await streamTransfer(res, (onLine) => api.push(tag ? `${name}:${tag}` : name, transferRequest(req, q), onLine), scrub);
         }
         if (!what && method === 'DELETE') return sendJson(res, 200, await api.removeImage(name, { force: q.get('force') === '1' || q.get('force') === 'true' }));
       }
       sendJson(res, 404, { code: 'NOT_FOUND', message: `page not found: ${method} ${p}` });
     } catch (err) {
-      sendError(res, err);
+      sendError(res, err, scrub);
     }
   };
 }
@@ -197,7 +213,7 @@ function transferRequest(req: http.IncomingMessage, q: URLSearchParams): Transfe
  * Push/pull progress as application/x-ndjson: {"status": line} per line, then either
  * {"status": "done"} or {"error": message, "code": code} (like dockerd's errorDetail).
  */
-async function streamTransfer(res: http.ServerResponse, run: (onLine: (line: string) => void) => Promise<void>): Promise<void> {
+async function streamTransfer(res: http.ServerResponse, run: (onLine: (line: string) => void) => Promise<void>, scrub?: (m: string) => string): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   const write = (o: unknown) => {
     if (!res.destroyed) res.write(`${JSON.stringify(o)}\n`);
@@ -207,16 +223,22 @@ async function streamTransfer(res: http.ServerResponse, run: (onLine: (line: str
     write({ status: 'done', done: true });
   } catch (err) {
     const b = errorBody(err);
-    write({ error: b.message, code: b.code });
+    write({ error: scrub ? scrub(b.message) : b.message, code: b.code });
   }
   res.end();
 }
 
-async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams): Promise<void> {
+async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams, scrub?: (m: string) => string): Promise<void> {
   const opts = buildOptionsFromQuery(q);
   // a Dockerfile from outside the context (-f ../x, -f -) travels in a header, base64
   const text = req.headers['x-lab-dockerfile'];
-  if (typeof text === 'string' && text) opts.dockerfileText = Buffer.from(text, 'base64').toString('utf8');
+  if (typeof text === 'string' && text) {
+    const bytes = Buffer.from(text, 'base64');
+    if (bytes.length > DOCKERFILE_READ_MAX_BYTES) throw new EngineError('RESOURCE_LIMIT', `the Dockerfile is ${bytes.length} bytes; at most ${DOCKERFILE_READ_MAX_BYTES} (LAB_DOCKERFILE_READ_MAX_BYTES)`);
+    opts.dockerfileText = bytes.toString('utf8');
+  }
+  const secrets = req.headers['x-lab-secrets'];
+  if (typeof secrets === 'string' && secrets) opts.secrets = decodeSecrets(secrets);
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort(new EngineError('UNAVAILABLE', 'the client went away; build cancelled'));
@@ -225,8 +247,25 @@ async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.
   let terminal = false;
   const write = (e: BuildEvent) => {
     if (e.type === 'build.done' || e.type === 'build.error') terminal = true;
+    if (scrub && e.type === 'build.error') e = { ...e, message: scrub(e.message) };
     if (!res.destroyed) res.write(`${JSON.stringify(e)}\n`);
   };
+  const exportType = exportTypeFromQuery(q.get('outputs'));
+  if (exportType) {
+    const stream = exportFrameSink(
+      (line) => !res.destroyed && res.write(line),
+      (cb) => {
+        if (res.destroyed) return cb(new EngineError('UNAVAILABLE', 'the client went away during the export'));
+        const onClose = () => cb(new EngineError('UNAVAILABLE', 'the client went away during the export'));
+        res.once('close', onClose);
+        res.once('drain', () => {
+          res.off('close', onClose);
+          cb();
+        });
+      },
+    );
+    opts.output = { type: exportType, stream };
+  }
   try {
     await api.build(opts, { tar: req }, write, abort.signal);
   } catch (err) {

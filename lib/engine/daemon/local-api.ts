@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import { EngineError } from '../errors.ts';
+import { EngineError, isEngineError } from '../errors.ts';
+import { scrubEvent } from './host-paths.ts';
 import { collectGarbage, verifyStore } from '../content-store/gc.ts';
 import { storeRegistryRoots } from '../registry/gc-roots.ts';
 import type { BuildResult } from '../build/build.ts';
@@ -34,6 +35,8 @@ export interface LocalApiOptions {
    * daemon, direct CLI): the stored logins of this process ($LAB_CONFIG, ~/.lab/config.json).
    */
   registryCredentials?: (registryHost: string) => Promise<{ username: string; password: string } | undefined>;
+  /** Rewrites error text before a client or the observer sees it (host-paths.ts). */
+  scrub?: (message: string) => string;
   /** Told about each build (the namespaced daemon fills in buildId and source). */
   observeBuild?: (info: Omit<BuildInfo, 'buildId' | 'source'>) => BuildObservation | undefined;
 }
@@ -71,6 +74,26 @@ export class LocalEngineApi implements EngineApi {
 
   async save(names: string[], out: Writable) {
     await saveImages(this.engine.images, names, out);
+  }
+
+  async verifyImages(names: string[]) {
+    const { images, content } = this.engine;
+    for (const n of names) {
+      const img = await images.get(n);
+      for (const d of [img.target.digest, img.id, ...img.manifest.layers.map((l) => l.digest)]) {
+        try {
+          // both verify: get() hashes the bytes, the stream hashes them as they pass
+          if (d === img.target.digest || d === img.id) await content.get(d);
+          else for await (const _ of await content.createReadStream(d)) void _;
+        } catch (err) {
+          const e = err as { code?: string; message?: string };
+          if (e.code === 'DIGEST_MISMATCH' || /digest|corrupt/i.test(e.message ?? '')) {
+            throw new EngineError('DIGEST_MISMATCH', `cannot save ${n}: blob ${d} is corrupted on disk (its bytes no longer hash to it); run "lab system check", then remove the image and build or load it again`);
+          }
+          throw err;
+        }
+      }
+    }
   }
 
   async load(input: Readable) {
@@ -127,7 +150,8 @@ export class LocalEngineApi implements EngineApi {
       let source: { kind: 'dir'; path: string } | { kind: 'tar'; path: string };
       if ('dir' in context) source = { kind: 'dir', path: path.resolve(context.dir) };
       else {
-        tarPath = path.join(this.engine.tmpDir, `context-${randomBytes(8).toString('hex')}.tar`);
+        // the owner pid in the name lets the start-up sweep remove what a crashed daemon left
+        tarPath = path.join(this.engine.tmpDir, `context-${process.pid}-${randomBytes(8).toString('hex')}.tar`);
         await pipeline(context.tar, createWriteStream(tarPath, { flags: 'wx', mode: 0o600 }));
         source = { kind: 'tar', path: tarPath };
       }
@@ -141,12 +165,16 @@ export class LocalEngineApi implements EngineApi {
           obs = undefined; // a broken recorder never stops a build
         }
       }
-      const result = await builder.build({ ...opts, context: source, signal }, obs ? observedSink(obs, onEvent) : onEvent);
+      const { scrub } = this.opts;
+      const sink = obs ? observedSink(obs, onEvent) : onEvent;
+      const result = await builder.build({ ...opts, context: source, signal }, scrub && sink ? (e) => sink(scrubEvent(e, scrub)) : sink);
       endObservation(obs, { imageId: result.imageId });
       return result;
     } catch (err) {
       const e = err as { code?: string; message?: string };
-      endObservation(obs, { error: { code: e.code ?? 'INTERNAL', message: e.message ?? String(err) } });
+      const message = this.opts.scrub ? this.opts.scrub(e.message ?? String(err)) : (e.message ?? String(err));
+      endObservation(obs, { error: { code: e.code ?? 'INTERNAL', message } });
+      if (this.opts.scrub && isEngineError(err)) throw new EngineError(err.code, message, { range: err.range, file: err.file });
       throw err;
     } finally {
       if (tarPath) await fs.rm(tarPath, { force: true });

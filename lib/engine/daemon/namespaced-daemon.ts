@@ -13,6 +13,7 @@ import { engineForNamespace, validateNamespace } from './namespaces.ts';
 import type { BuildObserver } from './build-observer.ts';
 import type { TerminalSpawner } from '../container/container.ts';
 import { containerRoutes, type RouteHandler } from './container-routes.ts';
+import { hostPathScrubber } from './host-paths.ts';
 
 export type { BuildObserver, BuildInfo, BuildObservation } from './build-observer.ts';
 
@@ -50,7 +51,9 @@ export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Prom
     await fs.chmod(dir, 0o755);
     const view = engineForNamespace(opts.engine, ns);
     const { observeBuild, registryCredentials } = opts;
+    const scrub = hostPathScrubber([opts.engine.root, socketDir]);
     const apiOpts: LocalApiOptions = {
+      scrub,
       // never the server user's own stored logins: only the namespace's, or the request's
       registryCredentials: async (host) => registryCredentials?.(ns, host),
       observeBuild: observeBuild
@@ -60,7 +63,7 @@ export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Prom
     const containers = containerRoutes(view, { spawnTerminal: opts.spawnTerminal });
     // 0666: the sandboxed shell's uid must be able to connect; the 0755 dirs keep others from
     // replacing it, and the namespace is decided by WHICH socket, not by anything the client says.
-    const handle = await startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute: containers });
+    const handle = await startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute: containers, scrub });
     return { ...handle, containers };
   }
 

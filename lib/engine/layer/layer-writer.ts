@@ -6,6 +6,7 @@ import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs
 import path from 'node:path';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
 import tar, { type Header } from 'tar-stream';
 
 type Headers = Partial<Header> & { name: string };
@@ -240,4 +241,22 @@ export async function writeLayer(store: ContentStore, set: ChangeSet, opts: Writ
   } finally {
     await writer.abort();
   }
+}
+
+/** Writes the changes as a plain tar into `out` (the `-o type=tar|local` export); ends `out`. */
+export async function packChangeSet(set: ChangeSet, out: NodeJS.WritableStream, opts: WriteLayerOptions = {}): Promise<void> {
+  const entries = await planEntries(set, opts);
+  const pack = tar.pack();
+  enableRawPax(pack);
+  const done = pipeline(pack, out);
+  done.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  try {
+    for (const e of entries) await addEntry(pack, e, e.source && (e.header.size ?? 0) <= SMALL_FILE ? readFileSync(e.source) : undefined);
+    pack.finalize();
+  } catch (err) {
+    pack.destroy(err as Error);
+    await done; // the sink's own error (e.g. the client went away) is the one to report
+    throw err;
+  }
+  await done;
 }
