@@ -31,10 +31,10 @@ export async function quotaDir(file: string, dir: string, bytes: number): Promis
   await mountQuotaImage(file, dir);
 }
 
-/** True when the filesystem holding `dir` has (almost) no room left: the limit was hit. */
-export async function quotaFull(dir: string): Promise<boolean> {
+/** True when `dir` is on a size-limited fs (at most `maxBytes`) with (almost) no room left. */
+export async function quotaFull(dir: string, maxBytes = Infinity): Promise<boolean> {
   const st = await fs.statfs(dir).catch(() => undefined);
-  if (!st) return false;
+  if (!st || Number(st.blocks) * Number(st.bsize) > maxBytes) return false;
   const freeBytes = Number(st.bavail) * Number(st.bsize);
   return freeBytes < 4 * 1024 * 1024 || Number(st.ffree) === 0;
 }

@@ -76,7 +76,7 @@ export class CacheMounts {
 
   /** After a failed run: when the scope's filesystem is full, it is emptied at the last release. */
   async overQuota(scope = 'default'): Promise<boolean> {
-    if (this.maxBytes <= 0 || !(await quotaFull(this.scopeDir(scope)))) return false;
+    if (this.maxBytes <= 0 || !(await quotaFull(this.scopeDir(scope), this.maxBytes))) return false;
     const st = this.scopes.get(scope);
     if (st) st.discard = true;
     return true;
