@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import http from 'node:http';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { overlayUnavailableReason, mountsBelow } from '../lib/engine/executor/testing/busybox-rootfs.ts';
@@ -27,7 +28,7 @@ describe.skipIf(!!cannotBuild)('limits: shared and unmetered resources', () => {
   let openContext: typeof import('../lib/engine/build-context/index.ts').openContext;
   let n = 0;
 
-  async function build(ns: string, dockerfile: string, files: Record<string, string> = {}): Promise<Outcome> {
+  async function build(ns: string, dockerfile: string, files: Record<string, string | Buffer> = {}): Promise<Outcome> {
     const dir = path.join(tmp, `ctx-${++n}`);
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
@@ -104,6 +105,24 @@ describe.skipIf(!!cannotBuild)('limits: shared and unmetered resources', () => {
     const r = await build('erin', 'FROM busybox\nRUN mkdir -p /d && dd if=/dev/zero of=/d/f bs=1M count=8 && rm -rf /tmp && mkdir /tmp\nRUN ls -l /d/f\n');
     expect(r.error).toBeUndefined();
     expect(JSON.stringify(r.events)).toContain('8388608');
+  }, 120_000);
+
+  it('ADD decompression bomb: a small gzip of zeros is stopped at LAB_MAX_ARCHIVE_RATIO while streaming, little lands on disk', async () => {
+    const work = fs.mkdtempSync(path.join(tmp, 'bomb-'));
+    execFileSync('sh', ['-c', 'head -c 512M /dev/zero > zeros && tar -cf - zeros | gzip -1 > bomb.tgz && rm zeros'], { cwd: work });
+    const bomb = fs.readFileSync(path.join(work, 'bomb.tgz'));
+    expect(bomb.length).toBeLessThan(4 << 20);
+    const before = fs.statfsSync(tmp);
+    let peak = 0;
+    const watch = setInterval(() => {
+      const st = fs.statfsSync(tmp);
+      peak = Math.max(peak, (Number(before.bavail) - Number(st.bavail)) * Number(st.bsize));
+    }, 20);
+    const r = await build('gina', 'FROM busybox\nADD bomb.tgz /x/\n', { 'bomb.tgz': bomb }).finally(() => clearInterval(watch));
+    expect(r.error?.code).toBe('RESOURCE_LIMIT');
+    expect(r.error?.message).toMatch(/ADD bomb.tgz: the archive expands more than 100 times.*LAB_MAX_ARCHIVE_RATIO/);
+    expect(peak).toBeLessThan(bomb.length * 100 + (32 << 20));
+    await stillAnswers('gina');
   }, 120_000);
 
   it('RUN busy loop: CPU use is bounded by the quota (LAB_RUN_CPUS, default 1 CPU)', async () => {
