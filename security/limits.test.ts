@@ -16,6 +16,10 @@ const LAYER_CAP = 64 * 1024 * 1024;
 const CACHE_CAP = 32 * 1024 * 1024;
 process.env.LAB_MAX_LAYER_BYTES = String(LAYER_CAP);
 process.env.LAB_MAX_CACHE_MOUNT_BYTES = String(CACHE_CAP);
+const CONTEXT_CAP = 8 * 1024 * 1024;
+process.env.LAB_MAX_CONTEXT_BYTES = String(CONTEXT_CAP);
+process.env.LAB_MAX_BUILDS_PER_USER = '2';
+process.env.LAB_MAX_QUEUED_BUILDS_PER_USER = '0';
 
 const cannotBuild = overlayUnavailableReason();
 if (cannotBuild) console.warn(`security/limits tests skipped: ${cannotBuild}`);
@@ -123,6 +127,55 @@ describe.skipIf(!!cannotBuild)('limits: shared and unmetered resources', () => {
     expect(r.error?.message).toMatch(/ADD bomb.tgz: the archive expands more than 100 times.*LAB_MAX_ARCHIVE_RATIO/);
     expect(peak).toBeLessThan(bomb.length * 100 + (32 << 20));
     await stillAnswers('gina');
+  }, 120_000);
+
+  it('huge context upload: refused at LAB_MAX_CONTEXT_BYTES while streaming, not after writing it all', async () => {
+    const socketPath = await daemon.socketFor('hank');
+    const before = fs.statfsSync(tmp);
+    let peak = 0;
+    const watch = setInterval(() => {
+      const st = fs.statfsSync(tmp);
+      peak = Math.max(peak, (Number(before.bavail) - Number(st.bavail)) * Number(st.bsize));
+    }, 20);
+    let sent = 0;
+    const total = 256 << 20;
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    const events = await new Promise<BuildEvent[]>((resolve, reject) => {
+      const req = http.request({ socketPath, method: 'POST', path: '/build?t=ctx' }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve(text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as BuildEvent)));
+      });
+      req.on('error', reject);
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    }).finally(() => clearInterval(watch));
+    const last = events.at(-1) as { type: string; code?: string; message?: string };
+    expect(last.type).toBe('build.error');
+    expect(last.code).toBe('RESOURCE_LIMIT');
+    expect(last.message).toMatch(/the build context is larger than 8 MiB.*LAB_MAX_CONTEXT_BYTES.*\.dockerignore/);
+    expect(peak).toBeLessThan(CONTEXT_CAP + (8 << 20));
+    expect(fs.readdirSync(path.join(tmp, 'root', 'tmp')).filter((f) => f.startsWith('context-'))).toEqual([]);
+    await stillAnswers('hank');
+  }, 120_000);
+
+  it('build flood: a third concurrent build of one student is refused with a retryable limit error (cap 2), another student is unaffected', async () => {
+    const slow = 'FROM busybox\nRUN sleep 3\n';
+    const first = [build('ivy', slow), build('ivy', slow)];
+    await new Promise((r) => setTimeout(r, 500));
+    const third = await build('ivy', slow);
+    expect(third.error?.code).toBe('RESOURCE_LIMIT');
+    expect(third.error?.message).toMatch(/2 builds of yours are running.*LAB_MAX_BUILDS_PER_USER.*build again/);
+    const other = await build('jack', 'FROM busybox\nRUN echo other\n');
+    expect(other.error).toBeUndefined();
+    for (const r of await Promise.all(first)) expect(r.error).toBeUndefined();
+    await stillAnswers('ivy');
   }, 120_000);
 
   it('RUN busy loop: CPU use is bounded by the quota (LAB_RUN_CPUS, default 1 CPU)', async () => {

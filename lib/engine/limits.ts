@@ -24,12 +24,12 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-/** A positive number from the environment, else the default (a bad value is refused loudly). */
-export function envLimit(name: string, fallback: number, env: Record<string, string | undefined> = process.env): number {
-  const raw = env[name];
+/** A positive (or with `allowZero`, non-negative) number from the environment, else the default; a bad value is refused loudly. */
+export function envLimit(name: string, fallback: number, opts: { allowZero?: boolean; env?: Record<string, string | undefined> } = {}): number {
+  const raw = (opts.env ?? process.env)[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw.trim());
-  if (!Number.isFinite(n) || n <= 0) throw new EngineError(ErrorCodes.INVALID_INPUT, `${name}=${raw}: expected a positive number`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !opts.allowZero)) throw new EngineError(ErrorCodes.INVALID_INPUT, `${name}=${raw}: expected a positive number`);
   return n;
 }
 
@@ -44,7 +44,7 @@ export const MAX_CONTEXT_ENTRIES = envLimit('LAB_MAX_CONTEXT_ENTRIES', 100_000);
 export const MAX_BLOB_BYTES = envLimit('LAB_MAX_BLOB_BYTES', 1 * GiB);
 export const MAX_MANIFEST_BYTES = envLimit('LAB_MAX_MANIFEST_BYTES', 4 * MiB);
 export const MAX_BUILDS_PER_USER = envLimit('LAB_MAX_BUILDS_PER_USER', 2);
-export const MAX_QUEUED_BUILDS_PER_USER = envLimit('LAB_MAX_QUEUED_BUILDS_PER_USER', 4);
+export const MAX_QUEUED_BUILDS_PER_USER = envLimit('LAB_MAX_QUEUED_BUILDS_PER_USER', 4, { allowZero: true });
 
 /** "1 GiB", "512 MiB", "900 KiB" for messages. */
 export function formatBytes(n: number): string {
