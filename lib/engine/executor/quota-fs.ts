@@ -15,14 +15,20 @@ export async function makeQuotaImage(file: string, bytes: number): Promise<void>
   await h.close();
   // one inode per 8 KiB: package trees are many small files
   const r = await hostCommand('mkfs.ext4', ['-q', '-F', '-O', '^has_journal', '-m', '0', '-i', '8192', '-E', 'lazy_itable_init=1,nodiscard', file]);
-  if (r.code !== 0) throw new EngineError(ErrorCodes.INTERNAL, `cannot make a size-limited filesystem: ${r.stderr.trim()}`);
+  if (r.code !== 0) throw hostFailure('make', r.stderr);
 }
 
 /** Mounts the image on `dir` (nosuid,nodev); the loop device goes away with the umount. */
 export async function mountQuotaImage(file: string, dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const r = await hostCommand('mount', ['-t', 'ext4', '-o', 'loop,nosuid,nodev,noatime', file, dir]);
-  if (r.code !== 0) throw new EngineError(ErrorCodes.INTERNAL, `cannot mount a size-limited filesystem: ${r.stderr.trim()}`);
+  if (r.code !== 0) throw hostFailure('mount', r.stderr);
+}
+
+/** The student sees what failed, never the host paths in the tool's output (logged for the operator). */
+function hostFailure(verb: string, stderr: string): EngineError {
+  console.error(`quota-fs: ${verb} failed: ${stderr.trim()}`);
+  return new EngineError(ErrorCodes.UNAVAILABLE, `the builder cannot ${verb} the size-limited filesystem for this step (needs root, mkfs.ext4 and loop devices); ask the lab's operator`);
 }
 
 /** A fresh size-limited directory at `dir`, backed by `file`. */
