@@ -115,7 +115,8 @@ export class LayerCache {
         await fs.rename(tmp, final);
       } catch (e) {
         await fs.rm(tmp, { recursive: true, force: true });
-        throw new EngineError('SNAPSHOT_ERROR', `cannot store the layer ${diffId}: ${(e as Error).message}`, { cause: e });
+        console.error(`layer-cache: copying ${dir} failed:`, (e as Error).message); // host paths: for the operator only
+        throw new EngineError('SNAPSHOT_ERROR', `cannot store the layer ${diffId} (copying it off the step's filesystem failed; is the disk full?)`, { cause: e });
       }
     });
     await this.writeSidecar({ diffId, digest, short: await this.linkShort(diffId), opaqueDirs });
