@@ -17,6 +17,8 @@
  *   LAB_MAX_MANIFEST_BYTES       one manifest pushed to the registry (distribution: 4 MiB)
  *   LAB_MAX_BUILDS_PER_USER      builds of one namespace running at once through the daemon
  *   LAB_MAX_QUEUED_BUILDS_PER_USER ... waiting for a slot behind them (more are refused)
+ * Outside the engine, with the same helper: LAB_MAX_BUILD_LOG_BYTES and
+ * LAB_MAX_BUILD_LOG_LINE_BYTES (lib/builds/build-recorder.ts, the web app's build log).
  */
 import { EngineError, ErrorCodes } from './errors.ts';
 
