@@ -5,6 +5,7 @@
 import { EngineError } from '../lib/engine/errors.ts';
 import { openEngine, type Engine, type OpenEngineOptions } from '../lib/engine/daemon/engine.ts';
 import { engineForNamespace, namespaceForUser } from '../lib/engine/daemon/namespaces.ts';
+import { buildSlots } from '../lib/engine/daemon/build-slots.ts';
 import type { BuildRequest } from '../lib/engine/build/build.ts';
 import type { BuildJob, JobContext, JobHandler, JobResult } from './queue.ts';
 import { lockWorkerRoot } from './root-lock.ts';
@@ -30,16 +31,19 @@ export function buildRequestFor(job: BuildJob, signal?: AbortSignal): BuildReque
  */
 export function createBuildHandler(base: Engine): JobHandler {
   return async (job: BuildJob, ctx: JobContext): Promise<JobResult> => {
-    const engine = engineForNamespace(base, namespaceForUser(job.owner));
+    const ns = namespaceForUser(job.owner);
+    const engine = engineForNamespace(base, ns);
     if (!engine.builder) {
       throw new EngineError('UNAVAILABLE', engine.builderProblem ?? 'this worker cannot build (no snapshotter or executor)');
     }
+    // the same per-namespace slots as the daemon's terminal builds (in this process)
+    const release = await buildSlots.acquire(ns, ctx.signal);
     // what the student sees (the job's log, the error) never shows the host's directories
     const scrub = hostPathScrubber([base.root], [job.contextDir]);
     const result = await engine.builder.build(buildRequestFor(job, ctx.signal), (e) => ctx.emit(scrubEvent(e, scrub))).catch((err: unknown) => {
       if (err instanceof EngineError) throw new EngineError(err.code, scrub(err.message), { range: err.range, file: err.file });
       throw err;
-    });
+    }).finally(release);
     return { imageId: result.imageId, manifestDigest: result.manifestDigest, tags: result.tags, durationMs: result.durationMs };
   };
 }

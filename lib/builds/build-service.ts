@@ -55,6 +55,7 @@ import { ACTIVE_STATUSES, countActive, createBuildRow, getBuild, listBuilds, new
 import { LiveHub } from './live-hub.ts';
 import { traceEntries } from './trace-stream.ts';
 import { checkDockerfilePath, checkTags, readWorkspaceDockerfile } from './web-build-input.ts';
+import { MAX_BUILDS_PER_USER } from '../engine/limits.ts';
 
 export type { BuildObserver };
 export type BuildSource = 'web' | 'terminal';
@@ -119,7 +120,7 @@ const WORKER_LOST = (message: string): JobEvent => ({ type: 'job.failed', time: 
 export function createBuildService(opts: BuildServiceOptions): BuildService {
   const { db, queue } = opts;
   const hub = new LiveHub();
-  const maxActive = opts.maxActivePerUser ?? 2;
+  const maxActive = opts.maxActivePerUser ?? MAX_BUILDS_PER_USER; // counts terminal builds too (countActive)
   const stop = new AbortController();
   const pumps = new Set<Promise<void>>();
   const userLocks = new Map<string, Promise<unknown>>();

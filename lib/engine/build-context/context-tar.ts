@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { EngineError, ErrorCodes } from '../errors.ts';
+import { formatBytes, limitError, MAX_CONTEXT_BYTES } from '../limits.ts';
 import type { ContextEntry } from './index.ts';
 
 /** Streams the entries as an uncompressed tar; files are read as they are packed. */
@@ -67,6 +68,24 @@ async function removeExisting(target: string): Promise<void> {
   if (st && !st.isDirectory()) await fsp.unlink(target);
 }
 
+function contextTooBig(max: number) {
+  return limitError(`the build context is larger than ${formatBytes(max)}`, formatBytes(max), 'LAB_MAX_CONTEXT_BYTES', 'add a .dockerignore that excludes what the build does not need');
+}
+
+/**
+ * Passes a context tar through while counting: fails the moment more than `max` bytes came
+ * (the daemon puts it between the client's upload and the temp file, so it never writes more).
+ */
+export function limitContextBytes(max = MAX_CONTEXT_BYTES): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      cb(seen > max ? contextTooBig(max) : null, seen > max ? undefined : chunk);
+    },
+  });
+}
+
 /** Unpacks a context tar into `dest` (created if missing). Never writes outside `dest`. */
 export async function unpackContext(stream: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
   await fsp.mkdir(dest, { recursive: true });
@@ -94,10 +113,10 @@ async function extractEntries(extract: tar.Extract, root: string, result: Unpack
     const h = entry.header;
     bytes += h.size ?? 0;
     if (opts.maxEntries !== undefined && ++entries > opts.maxEntries) {
-      throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `the build context has more than ${opts.maxEntries} entries; exclude what the build does not need in .dockerignore`);
+      throw limitError(`the build context has more than ${opts.maxEntries} entries`, String(opts.maxEntries), 'LAB_MAX_CONTEXT_ENTRIES', 'exclude what the build does not need in .dockerignore');
     }
     if (opts.maxBytes !== undefined && bytes > opts.maxBytes) {
-      throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `the build context is bigger than ${opts.maxBytes} bytes; exclude what the build does not need in .dockerignore`);
+      throw contextTooBig(opts.maxBytes);
     }
     const rel = safeRelative(h.name);
     if (rel === '.' || rel === '') {

@@ -138,6 +138,6 @@ export { PatternMatcher, matchesOrParentMatches, excludedByWalk } from './patter
 export { parseIgnoreFile, loadIgnoreFile } from './ignore-file.ts';
 export { walkContext } from './context-walker.ts';
 export { resolveSource } from './resolve-source.ts';
-export { packContext, unpackContext, type UnpackOptions, type UnpackResult } from './context-tar.ts';
+export { limitContextBytes, packContext, unpackContext, type UnpackOptions, type UnpackResult } from './context-tar.ts';
 export { humanSize } from './human-size.ts';
 export { contextRelative, escapesRoot } from './paths.ts';

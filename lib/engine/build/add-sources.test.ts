@@ -95,6 +95,37 @@ describe('ADD archive detection and extraction', () => {
   }
 });
 
+describe('ADD archive expansion limits', () => {
+  /** A gzip tar of one zero-filled file (a decompression bomb, ~1000:1). */
+  async function bomb(name: string, bytes: number): Promise<string> {
+    const file = path.join(tmp, name);
+    execFileSync('sh', ['-c', `head -c ${bytes} /dev/zero > zeros && tar -cf - zeros | gzip -9 > ${name} && rm zeros`], { cwd: tmp });
+    return file;
+  }
+  const du = (dir: string) => Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0]);
+
+  it('stops a bomb at the ratio (LAB_MAX_ARCHIVE_RATIO) while streaming, with little on disk', async () => {
+    const file = await bomb('bomb.tgz', 64 << 20);
+    const dest = await fs.mkdtemp(path.join(tmp, 'dest-'));
+    await expect(extractArchive(file, 'gzip', dest, { instruction: 'ADD', archiveName: 'bomb.tgz', limits: { ratio: 10 } })).rejects.toThrow(/expands more than 10 times.*LAB_MAX_ARCHIVE_RATIO/);
+    expect(du(dest)).toBeLessThan(20 << 20);
+  });
+
+  it('stops at the byte limit (LAB_MAX_ARCHIVE_BYTES)', async () => {
+    const file = await bomb('bytes.tgz', 8 << 20);
+    const dest = await fs.mkdtemp(path.join(tmp, 'dest-'));
+    await expect(extractArchive(file, 'gzip', dest, { instruction: 'ADD', archiveName: 'bytes.tgz', limits: { bytes: 1 << 20 } })).rejects.toMatchObject({ code: 'RESOURCE_LIMIT', message: expect.stringMatching(/more than 1 MiB.*LAB_MAX_ARCHIVE_BYTES/) });
+    expect(du(dest)).toBeLessThan(2 << 20);
+  });
+
+  it('stops at the entry count (LAB_MAX_ARCHIVE_ENTRIES)', async () => {
+    const file = await hostile('many.tar', Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, data: 'x' })));
+    const dest = await fs.mkdtemp(path.join(tmp, 'dest-'));
+    await expect(extractArchive(file, 'none', dest, { instruction: 'ADD', archiveName: 'many.tar', limits: { entries: 5 } })).rejects.toThrow(/more than 5 entries.*LAB_MAX_ARCHIVE_ENTRIES/);
+    expect((await fs.readdir(dest)).length).toBeLessThanOrEqual(5);
+  });
+});
+
 describe('ADD URL', () => {
   it('downloads with mode 0600 and Last-Modified as mtime', async () => {
     const d = await download(`${base}/files/tool.sh`);

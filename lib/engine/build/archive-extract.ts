@@ -6,10 +6,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { EngineError, ErrorCodes, type SourceRange } from '../errors.ts';
+import { formatBytes, limitError, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_RATIO } from '../limits.ts';
 
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
 
@@ -86,7 +87,32 @@ export type ExtractOptions = {
   instruction: string;
   archiveName: string;
   range?: SourceRange;
+  /** Defaults: LAB_MAX_ARCHIVE_BYTES / _ENTRIES / _RATIO (limits.ts). */
+  limits?: Partial<ArchiveLimits>;
 };
+
+export type ArchiveLimits = { bytes: number; entries: number; ratio: number };
+
+/** The ratio applies once this much was expanded: small archives of zeros are harmless. */
+const RATIO_FLOOR = 16 * 1024 * 1024;
+
+/**
+ * Counts the decompressed bytes as they stream to the tar parser and fails the moment the
+ * archive expands past the byte limit or past `ratio` × its compressed size (a bomb).
+ */
+function expansionGuard(compressed: number, l: ArchiveLimits, fail: (what: string, limit: string, variable: string) => Error): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > l.bytes) return cb(fail(`expands to more than ${formatBytes(l.bytes)}`, formatBytes(l.bytes), 'LAB_MAX_ARCHIVE_BYTES'));
+      if (seen > RATIO_FLOOR && seen > l.ratio * compressed) {
+        return cb(fail(`expands more than ${l.ratio} times its compressed size of ${formatBytes(compressed)}`, `${l.ratio}x`, 'LAB_MAX_ARCHIVE_RATIO'));
+      }
+      cb(null, chunk);
+    },
+  });
+}
 
 /** Extracts `file` into the host directory `destHost` (which must exist). */
 export async function extractArchive(file: string, comp: Compression, destHost: string, opts: ExtractOptions): Promise<{ entries: number; bytes: number }> {
@@ -109,6 +135,11 @@ export async function extractArchive(file: string, comp: Compression, destHost: 
     return parts.length ? path.join(cur, parts[parts.length - 1]) : destHost;
   };
 
+  const limits: ArchiveLimits = { bytes: MAX_ARCHIVE_BYTES, entries: MAX_ARCHIVE_ENTRIES, ratio: MAX_ARCHIVE_RATIO, ...opts.limits };
+  const tooBig = (what: string, limit: string, variable: string) => {
+    const e = limitError(`${opts.instruction} ${opts.archiveName}: the archive ${what}`, limit, variable, 'extract it in a RUN step instead, or make it smaller');
+    return new EngineError(e.code, e.message, { range: opts.range });
+  };
   const dirTimes: { host: string; mtime: Date }[] = [];
   let entries = 0;
   let bytes = 0;
@@ -124,6 +155,7 @@ export async function extractArchive(file: string, comp: Compression, destHost: 
       const existing = host === destHost ? null : await fsp.lstat(host).catch(() => null);
       if (existing && !(existing.isDirectory() && h.type === 'directory')) await fsp.rm(host, { recursive: true, force: true });
       entries++;
+      if (entries > limits.entries) throw tooBig(`has more than ${limits.entries} entries`, String(limits.entries), 'LAB_MAX_ARCHIVE_ENTRIES');
       switch (h.type) {
         case 'directory':
           if (!existing || !existing.isDirectory()) await fsp.mkdir(host, { recursive: true });
@@ -163,9 +195,14 @@ export async function extractArchive(file: string, comp: Compression, destHost: 
     }
   })();
   const source = decompress(file, comp);
+  const guard = expansionGuard((await fsp.stat(file)).size, limits, tooBig);
   source.on('error', (err) => extract.destroy(err));
-  source.pipe(extract);
-  await done;
+  guard.on('error', (err) => {
+    source.destroy();
+    extract.destroy(err);
+  });
+  source.pipe(guard).pipe(extract);
+  await done.finally(() => source.destroy());
   for (const d of dirTimes.reverse()) await fsp.utimes(d.host, d.mtime, d.mtime);
   return { entries, bytes };
 }

@@ -11,6 +11,7 @@ import { matchSource, walkMatches, type SourceMatch, type SourceRoot } from './c
 import { copyEntries, destination, type InlineFile } from './copy-files.ts';
 import { parseChmod, resolveChown } from './file-mode.ts';
 import { detectArchive, extractArchive, type Compression } from './archive-extract.ts';
+import { MAX_ARCHIVE_BYTES } from '../limits.ts';
 import { download, isUrl } from './add-url.ts';
 import type { StageState } from './stage-state.ts';
 
@@ -83,7 +84,11 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
     if (archives.size) {
       const dest = destination(common, matches.length, false);
       const host = await mkdirAllInRoot(snap.rootfs, dest.path, 0o755, chown?.uid ?? 0, chown?.gid ?? 0);
-      for (const [m, comp] of archives) await extractArchive(m.abs, comp, host, { chown, instruction: ins.kind, archiveName: m.rel, range: ins.range });
+      let expanded = 0; // one LAB_MAX_ARCHIVE_BYTES budget for all archives of the step
+      for (const [m, comp] of archives) {
+        const r = await extractArchive(m.abs, comp, host, { chown, instruction: ins.kind, archiveName: m.rel, range: ins.range, limits: { bytes: Math.max(1, MAX_ARCHIVE_BYTES - expanded) } });
+        expanded += r.bytes;
+      }
     }
   };
   return { inputs, createdBy: by, apply };

@@ -41,6 +41,8 @@ export type FsStep = {
   createdBy: string | ((madeLayer: boolean) => string);
   /** COPY --link: the layer is made on an empty snapshot, independent of the parents. */
   independent?: boolean;
+  /** A hard limit on the bytes the step writes (RUN: LAB_MAX_LAYER_BYTES); see PrepareOptions. */
+  maxBytes?: number;
   run(snap: ActiveSnapshot): Promise<void>;
 };
 
@@ -91,7 +93,7 @@ export async function runFsStep(ctx: StepContext, state: StageState, step: FsSte
     const reason = explainMiss(step.inputs, state.key, previous, { noCache: ctx.noCache && !ctx.filterName, noCacheFilter: ctx.filterName, parentRebuilt: state.rebuilt, recordLost });
     step.vertex.miss(reason);
     summary.missReason = reason;
-    const snap = await ctx.snapshotter.prepare({ parents: step.independent ? [] : snapshotParents(state.layers), label: `${ctx.buildName} ${step.instruction}` });
+    const snap = await ctx.snapshotter.prepare({ parents: step.independent ? [] : snapshotParents(state.layers), label: `${ctx.buildName} ${step.instruction}`, maxBytes: step.maxBytes });
     let result;
     try {
       await step.run(snap);

@@ -1,6 +1,8 @@
 // RUN: the command through the executor (runc) on a snapshot of the parent's layers.
 import path from 'node:path';
-import { EngineError, ErrorCodes } from '../errors.ts';
+import { EngineError, ErrorCodes, isEngineError } from '../errors.ts';
+import { quotaFull } from '../executor/quota-fs.ts';
+import { formatBytes, limitError, MAX_LAYER_BYTES } from '../limits.ts';
 import type { RunInstruction, RunMount as DockerfileMount } from '../dockerfile/index.ts';
 import type { Executor, RunMount } from '../executor/executor.ts';
 import { createdBy } from '../image/config-builder.ts';
@@ -135,5 +137,12 @@ export async function executeRun(executor: Executor, rootfs: string, upperdir: s
     onStderr: (l) => opts.onLine('stderr', l),
     signal: opts.signal,
     displayCommand: run.argv.join(' '),
+  }).catch(async (err) => {
+    // the upperdir's filesystem is full: the step hit the layer limit (ENOSPC inside)
+    if (isEngineError(err) && err.code === ErrorCodes.RUN_FAILED && (await quotaFull(upperdir, MAX_LAYER_BYTES))) {
+      throw limitError(`RUN wrote more than ${formatBytes(MAX_LAYER_BYTES)} ("${run.argv.join(' ')}")`, formatBytes(MAX_LAYER_BYTES), 'LAB_MAX_LAYER_BYTES',
+        'write less in one step (delete downloads in the same RUN) or use RUN --mount=type=cache for caches');
+    }
+    throw err;
   });
 }

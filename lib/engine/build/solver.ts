@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { EngineError, ErrorCodes, isEngineError } from '../errors.ts';
 import { createBuildPlan, type BuildPlan } from '../dockerfile/index.ts';
 import { openContext, unpackContext, type BuildContext } from '../build-context/index.ts';
+import { MAX_CONTEXT_BYTES, MAX_CONTEXT_ENTRIES } from '../limits.ts';
 import type { BuildCache } from '../build-cache/cache.ts';
 import type { ContentStore } from '../content-store/content-store.ts';
 import type { Executor } from '../executor/executor.ts';
@@ -194,7 +195,7 @@ export class Solver implements Builder {
     await fs.mkdir(tmp, { recursive: true });
     const dir = await fs.mkdtemp(path.join(tmp, `context-${process.pid}-`)); // owner pid: swept after a crash
     cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    await unpackContext(fsSync.createReadStream(req.context.path), dir);
+    await unpackContext(fsSync.createReadStream(req.context.path), dir, { maxBytes: MAX_CONTEXT_BYTES, maxEntries: MAX_CONTEXT_ENTRIES });
     return dir;
   }
 

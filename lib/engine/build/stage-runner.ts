@@ -21,6 +21,7 @@ import type { StepSummary } from './build.ts';
 import { runFsStep, asStepError, identityOf, type StepContext } from './fs-step.ts';
 import { applyMetadata, METADATA_KINDS, workdirPath } from './metadata-steps.ts';
 import { executeRun, loadSecrets, prepareRun } from './run-step.ts';
+import { MAX_LAYER_BYTES } from '../limits.ts';
 import { copyText, prepareCopy } from './copy-step.ts';
 import { matchSource, walkMatches, type SourceRoot } from './copy-sources.ts';
 import { DEFAULT_SHELL, envToMap, snapshotParents, type StageState } from './stage-state.ts';
@@ -175,6 +176,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
             ...base,
             inputs: run.inputs,
             createdBy: run.createdBy,
+            maxBytes: MAX_LAYER_BYTES,
             run: (snap) => executeRun(executor, snap.rootfs, snap.upperdir, run, state, { secrets, onLine: (s, l) => vertex.log(s, l), signal: env.signal, network: ins.network }),
           }),
         );

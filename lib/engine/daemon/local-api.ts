@@ -27,6 +27,8 @@ import { RegistryClient } from '../registry/client/registry-client.ts';
 import type { TransferRequest } from './daemon.ts';
 import { allNamespaceRoots } from './namespaces.ts';
 import { dockerfileFromDir, dockerfileFromTar, endObservation, observedSink, type BuildInfo, type BuildObservation } from './build-observer.ts';
+import { limitContextBytes } from '../build-context/index.ts';
+import { buildSlots } from './build-slots.ts';
 
 export interface LocalApiOptions {
   /**
@@ -146,13 +148,15 @@ export class LocalEngineApi implements EngineApi {
     if (!builder) throw new EngineError('UNAVAILABLE', this.engine.builderProblem ?? 'the builder is not available in this process');
     let tarPath: string | undefined;
     let obs: BuildObservation | undefined;
+    // LAB_MAX_BUILDS_PER_USER: wait for one of this namespace's build slots (or be refused)
+    const releaseSlot = await buildSlots.acquire(this.engine.namespace ?? 'default', signal);
     try {
       let source: { kind: 'dir'; path: string } | { kind: 'tar'; path: string };
       if ('dir' in context) source = { kind: 'dir', path: path.resolve(context.dir) };
       else {
         // the owner pid in the name lets the start-up sweep remove what a crashed daemon left
         tarPath = path.join(this.engine.tmpDir, `context-${process.pid}-${randomBytes(8).toString('hex')}.tar`);
-        await pipeline(context.tar, createWriteStream(tarPath, { flags: 'wx', mode: 0o600 }));
+        await pipeline(context.tar, limitContextBytes(), createWriteStream(tarPath, { flags: 'wx', mode: 0o600 })); // LAB_MAX_CONTEXT_BYTES
         source = { kind: 'tar', path: tarPath };
       }
       if (this.opts.observeBuild) {
@@ -177,6 +181,7 @@ export class LocalEngineApi implements EngineApi {
       if (this.opts.scrub && isEngineError(err)) throw new EngineError(err.code, message, { range: err.range, file: err.file });
       throw err;
     } finally {
+      releaseSlot();
       if (tarPath) await fs.rm(tarPath, { force: true });
     }
   }

@@ -10,6 +10,7 @@ import { LayoutImageStore } from '../image/layout-image-store.ts';
 import { Solver } from '../build/solver.ts';
 import type { Digest } from '../content-store/content-store.ts';
 import type { Engine } from './engine.ts';
+import type { Executor } from '../executor/executor.ts';
 import { NamespaceIndexStore } from './namespace-index.ts';
 import { RecordStore } from '../container/record-store.ts';
 
@@ -54,10 +55,20 @@ export function engineForNamespace(engine: Engine, ns: string): Engine {
   const cache = new FileBuildCache(path.join(dir, 'cache'));
   const view: Engine = { ...base, namespace: ns, base, images, cache, containersDir: path.join(dir, 'containers'), builder: undefined };
   if (base.builder && base.snapshotter) {
-    view.builder = new Solver({ root: base.root, content: base.content, images, snapshotter: base.snapshotter, cache, executor: base.executor });
+    const executor = base.executor && scopedExecutor(base.executor, ns);
+    view.builder = new Solver({ root: base.root, content: base.content, images, snapshotter: base.snapshotter, cache, executor });
   }
   byNs.set(ns, view);
   return view;
+}
+
+/** The shared executor with this namespace's RUN --mount=type=cache dirs (run-mounts.ts). */
+function scopedExecutor(executor: Executor, ns: string): Executor {
+  return {
+    run: (req) => executor.run({ ...req, cacheScope: ns }),
+    runContainer: (req) => executor.runContainer({ ...req, cacheScope: ns }),
+    sweep: () => executor.sweep(),
+  };
 }
 
 /** Namespaces that have state on disk (not counting the default one). */

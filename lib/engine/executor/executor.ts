@@ -42,6 +42,8 @@
  *
  * SHELL and the exec form are the caller's job: `args` is passed to runc verbatim.
  */
+import { RUN_CPUS } from '../limits.ts';
+
 /** A user as written in USER or `--user`: "name", "uid", "name:group", "uid:gid". */
 export type UserSpec = string;
 
@@ -94,6 +96,8 @@ export interface ExecLimits {
    * 0 = unchecked.
    */
   diskBytes: number;
+  /** CPU quota in CPUs (cgroup cfs quota/period, v2 cpu.max): a busy loop gets at most this. */
+  cpus: number;
 }
 
 export const DEFAULT_LIMITS: ExecLimits = {
@@ -105,6 +109,7 @@ export const DEFAULT_LIMITS: ExecLimits = {
   nproc: 8192,
   fileSizeBytes: 2 * 1024 * 1024 * 1024,
   diskBytes: 4 * 1024 * 1024 * 1024,
+  cpus: RUN_CPUS,
 };
 
 export interface ExecRequest {
@@ -132,6 +137,8 @@ export interface ExecRequest {
   signal?: AbortSignal;
   /** How to name the command in errors, e.g. "/bin/sh -c make" (default: args joined). */
   displayCommand?: string;
+  /** Whose RUN --mount=type=cache dirs to use (a namespace); default the shared "default". */
+  cacheScope?: string;
 }
 
 export interface ExecResult {

@@ -3,12 +3,13 @@ import { DEFAULT_LIMITS } from './executor.ts';
 import { buildSpec, withDefaultEnv } from './oci-spec.ts';
 import { ALLOWED_SYSCALLS, BLOCKED_EXAMPLES, defaultSeccompProfile } from './seccomp-profile.ts';
 
-const spec = buildSpec({
+const base = {
   rootfs: '/r', args: ['/bin/sh', '-c', 'echo "a  b"'], env: ['A=1'], cwd: '/app',
   user: { uid: 1000, gid: 1001, additionalGids: [50], home: '/home/app' }, hostname: 'h',
   mounts: [{ destination: '/run/secrets/x', type: 'bind', source: '/s', options: ['ro'] }],
   limits: { ...DEFAULT_LIMITS, pids: 77, memoryBytes: 1 << 26 }, cgroupsPath: '/lab/x',
-});
+};
+const spec = buildSpec(base);
 
 describe('buildSpec', () => {
   it('passes argv, env, cwd and user verbatim', () => {
@@ -38,6 +39,9 @@ describe('buildSpec', () => {
   it('sets cgroup limits with no extra swap, rlimits, masked and read-only paths', () => {
     expect(spec.linux.resources.pids.limit).toBe(77);
     expect(spec.linux.resources.memory).toEqual({ limit: 1 << 26, swap: 1 << 26 });
+    // Docker's --cpus=N: quota = N × the 100 ms period (default 1 CPU, LAB_RUN_CPUS)
+    expect(spec.linux.resources.cpu).toEqual({ quota: DEFAULT_LIMITS.cpus * 100_000, period: 100_000 });
+    expect(buildSpec({ ...base, limits: { ...base.limits, cpus: 1.5 } }).linux.resources.cpu.quota).toBe(150_000);
     expect(spec.linux.cgroupsPath).toBe('/lab/x');
     expect(spec.process.rlimits.map((r) => r.type).sort()).toEqual(['RLIMIT_FSIZE', 'RLIMIT_NOFILE', 'RLIMIT_NPROC']);
     expect(spec.linux.maskedPaths).toContain('/proc/kcore');

@@ -6,6 +6,9 @@
 import type { ExecLimits, ResolvedUser } from './executor.ts';
 import { defaultSeccompProfile, type SeccompProfile } from './seccomp-profile.ts';
 
+/** CFS period (Docker's --cpus uses 100 ms); the quota is cpus × period. */
+export const CPU_PERIOD_US = 100_000;
+
 export interface OciMount {
   destination: string;
   type: string;
@@ -98,6 +101,7 @@ export function buildSpec(input: SpecInput) {
         // swap = memory: no swap on top of the limit (cgroup v1 memsw / v2 swap.max 0)
         memory: { limit: limits.memoryBytes, swap: limits.memoryBytes },
         pids: { limit: limits.pids },
+        cpu: { quota: Math.round(limits.cpus * CPU_PERIOD_US), period: CPU_PERIOD_US },
       },
       // no "path": fresh namespaces; the network one has only `lo`
       namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],

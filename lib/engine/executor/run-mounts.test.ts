@@ -116,6 +116,14 @@ describe.skipIf(!!skip)('RUN --mount types', () => {
     expect(fs.existsSync(path.join(h.rootfs, 'c'))).toBe(false);
   });
 
+  it('cache: one namespace (cacheScope) never sees another\'s dir of the same id', async () => {
+    await runCollect(h, { args: ['/bin/sh', '-c', 'echo poison > /c/pkg'], mounts: [{ type: 'cache', target: '/c', id: 'pip' }], cacheScope: 'alice' });
+    const r = await runCollect(h, { args: ['/bin/sh', '-c', 'ls /c; cat /c/pkg 2>/dev/null || echo none'], mounts: [{ type: 'cache', target: '/c', id: 'pip' }], cacheScope: 'bob' });
+    expect(r.stdout).toEqual(['none']);
+    const a = await runCollect(h, { args: ['cat', '/c/pkg'], mounts: [{ type: 'cache', target: '/c', id: 'pip' }], cacheScope: 'alice' });
+    expect(a.stdout).toEqual(['poison']);
+  });
+
   it('cache: uid/gid/mode apply to a new cache dir', async () => {
     const r = await runCollect(h, {
       args: ['/bin/sh', '-c', 'stat -c "%u %g %a" /cache; touch /cache/ok && echo wrote'], user: 'app',

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError, ErrorCodes } from '../errors.ts';
+import { formatBytes, limitError, MAX_CACHE_MOUNT_BYTES } from '../limits.ts';
 import { readCounters } from './cgroup-stats.ts';
 import { diskUsage } from './disk-usage.ts';
 import { describeFailure, ExecError } from './exec-error.ts';
@@ -47,6 +48,8 @@ export interface RuncExecutorOptions {
   defaults?: Partial<ExecLimits>;
   /** Allow 32-bit (x86, x32) syscalls like Docker does; costs ~150 ms per run (seccomp-profile.ts). */
   compat32?: boolean;
+  /** Size of each namespace's cache-mount filesystem (0: unlimited, plain dirs). */
+  maxCacheMountBytes?: number;
 }
 
 interface Outcome {
@@ -58,6 +61,8 @@ interface Outcome {
   durationMs: number;
   output: OutputCollector;
   command: string;
+  /** A lab limit the run hit (reported instead of the exit code). */
+  limitError?: EngineError;
 }
 
 export class RuncExecutor implements Executor {
@@ -73,7 +78,7 @@ export class RuncExecutor implements Executor {
     this.root = path.resolve(opts.root);
     this.runc = opts.runc ?? 'runc';
     this.defaults = { ...DEFAULT_LIMITS, ...opts.defaults };
-    this.caches = new CacheMounts(path.join(this.root, 'cache-mounts'));
+    this.caches = new CacheMounts(path.join(this.root, 'cache-mounts'), opts.maxCacheMountBytes ?? MAX_CACHE_MOUNT_BYTES);
     this.seccomp = defaultSeccompProfile({ compat32: opts.compat32 });
   }
 
@@ -87,6 +92,7 @@ export class RuncExecutor implements Executor {
 
   async run(req: ExecRequest): Promise<ExecResult> {
     const o = await this.execute(req);
+    if (o.limitError) throw o.limitError;
     if (o.reason) throw this.toError(o);
     return { exitCode: 0, durationMs: o.durationMs, containerId: o.containerId, outputBytes: o.output.bytes, lastLines: o.output.lastLines() };
   }
@@ -98,6 +104,7 @@ export class RuncExecutor implements Executor {
   }
 
   async sweep(): Promise<{ containers: string[]; bundles: string[] }> {
+    await unmountAllUnder(path.join(this.root, 'cache-mounts')).catch(() => undefined); // a crashed daemon's cache filesystems
     await weightBuildCgroup(); // start-up: containers yield the CPU to interactive work (cgroup-weight.ts)
     return sweepContainers({ runc: this.runc, stateRoot: this.stateRoot, containersDir: this.containersDir, prefix: CONTAINER_PREFIX });
   }
@@ -152,7 +159,7 @@ export class RuncExecutor implements Executor {
       await mkdirAllInRoot(req.rootfs, cwd, 0o755, user.uid, user.gid);
       const hostname = req.hostname ?? 'buildkitsandbox';
       const etc = await writeEtcFiles(workDir, hostname);
-      prepared = await prepareRunMounts(req.mounts ?? [], { workDir, caches: this.caches, secrets: req.secrets ?? {} });
+      prepared = await prepareRunMounts(req.mounts ?? [], { workDir, caches: this.caches, secrets: req.secrets ?? {}, cacheScope: req.cacheScope });
       const mounts = [...etcMounts(etc), ...prepared.mounts];
       stubs = await recordMountStubs(req.rootfs, [...defaultMounts(), ...mounts].map((m) => m.destination));
       const spec = buildSpec({
@@ -161,7 +168,13 @@ export class RuncExecutor implements Executor {
       });
       await fs.writeFile(path.join(workDir, 'config.json'), JSON.stringify(spec));
       started = true;
-      return await this.spawnRunc(req, { containerId, workDir, cgroupsPath, limits, command, stdin });
+      const outcome = await this.spawnRunc(req, { containerId, workDir, cgroupsPath, limits, command, stdin });
+      if (outcome.reason === 'exit' && (await prepared.cacheOverQuota())) {
+        outcome.limitError = limitError(
+          `RUN --mount=type=cache: the cache mounts of this namespace are full (running "${command}")`,
+          formatBytes(this.caches.maxBytes), 'LAB_MAX_CACHE_MOUNT_BYTES', 'they have been emptied; build again, or cache less');
+      }
+      return outcome;
     } finally {
       if (started) await hostCommand(this.runc, ['--root', this.stateRoot, 'delete', '-f', containerId]).catch(() => undefined);
       await prepared?.cleanup().catch(() => undefined);

@@ -97,6 +97,8 @@ export interface RegistryOptions {
   auth?: AuthOptions;
   /** Largest manifest accepted (bytes). Default 4 MiB, like the CNCF registry. */
   maxManifestBytes?: number;
+  /** Largest blob accepted (default LAB_MAX_BLOB_BYTES, 1 GiB); larger: 413 SIZE_INVALID. */
+  maxBlobBytes?: number;
   /** Upload sessions idle longer than this are removed on start. Default 24 h. */
   uploadMaxAgeMs?: number;
 }

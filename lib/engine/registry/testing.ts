@@ -52,7 +52,7 @@ export interface TestTarget {
   close(): Promise<void>;
 }
 
-export async function startOurs(opts: { auth?: AuthOptions; maxManifestBytes?: number } = {}): Promise<RunningRegistry & { kind: 'ours'; root: string; content: OciLayoutStore }> {
+export async function startOurs(opts: { auth?: AuthOptions; maxManifestBytes?: number; maxBlobBytes?: number } = {}): Promise<RunningRegistry & { kind: 'ours'; root: string; content: OciLayoutStore }> {
   const root = await tempDir();
   const content = new OciLayoutStore(path.join(root, 'store'));
   const reg = await startRegistryServer({ root: path.join(root, 'registry'), content, ...opts });

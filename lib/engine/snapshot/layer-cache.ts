@@ -1,7 +1,9 @@
 // The unpacked-layer cache: each layer extracted once into $root/layers/<diffId hex>/ in
 // OverlayFS lowerdir form, with a sidecar <hex>.json (opaque dirs) and a short symlink
 // $root/l/<8+ hex> -> ../layers/<hex> that keeps the mount option short.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ContentStore, Digest } from '../content-store/content-store.ts';
@@ -11,6 +13,8 @@ import { applyLayer } from '../layer/apply-layer.ts';
 import type { LowerDir } from '../layer/upperdir-changes.ts';
 import type { LayerRef } from './snapshotter.ts';
 import { sweepTemps, tempName } from './sweep.ts';
+
+const execFileP = promisify(execFile);
 
 interface Sidecar {
   diffId: Digest;
@@ -101,7 +105,20 @@ export class LayerCache {
     }
     const final = this.dir(diffId);
     await fs.rm(final, { recursive: true, force: true });
-    await fs.rename(dir, final);
+    await fs.rename(dir, final).catch(async (err) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      // an upperdir on a size-limited fs (PrepareOptions.maxBytes): copy it out, with xattrs
+      // (opaque dirs), whiteout devices and hard links, then move the copy in place
+      const tmp = path.join(this.layersDir, tempName(randomBytes(6).toString('hex')));
+      try {
+        await execFileP('cp', ['-a', '--', dir, tmp]);
+        await fs.rename(tmp, final);
+      } catch (e) {
+        await fs.rm(tmp, { recursive: true, force: true });
+        console.error(`layer-cache: copying ${dir} failed:`, (e as Error).message); // host paths: for the operator only
+        throw new EngineError('SNAPSHOT_ERROR', `cannot store the layer ${diffId} (copying it off the step's filesystem failed; is the disk full?)`, { cause: e });
+      }
+    });
     await this.writeSidecar({ diffId, digest, short: await this.linkShort(diffId), opaqueDirs });
   }
 

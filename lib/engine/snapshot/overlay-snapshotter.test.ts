@@ -100,3 +100,49 @@ setInterval(() => {}, 1000);
     }
   });
 });
+
+describe.skipIf(!enabled)('OverlaySnapshotter: size-limited upperdir (prepare maxBytes)', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'overlay-quota-'));
+  });
+  afterAll(async () => {
+    expect((await listMountPoints()).filter((m) => m.startsWith(tmp))).toEqual([]);
+    await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses writes past the limit with ENOSPC, and a commit copied off it keeps whiteouts and opaque dirs', async () => {
+    const store = new OciLayoutStore(path.join(tmp, 'store'));
+    const src = path.join(tmp, 'base');
+    await fs.mkdir(path.join(src, 'keep'), { recursive: true });
+    await fs.mkdir(path.join(src, 'gone'), { recursive: true });
+    await fs.writeFile(path.join(src, 'keep/a'), 'a');
+    await fs.writeFile(path.join(src, 'keep/b'), 'b');
+    await fs.writeFile(path.join(src, 'gone/x'), 'x');
+    const base = await writeLayer(store, await upperdirChanges(src, []), { compression: 'none' });
+    const snap = new OverlaySnapshotter({ root: path.join(tmp, 'snap'), store });
+    const parents = [{ digest: base.digest, diffId: base.diffId }];
+
+    const s = await snap.prepare({ parents, maxBytes: 16 << 20 });
+    let layer;
+    try {
+      await expect(fs.writeFile(path.join(s.rootfs, 'big'), Buffer.alloc(32 << 20))).rejects.toMatchObject({ code: 'ENOSPC' });
+      await fs.rm(path.join(s.rootfs, 'big'));
+      await fs.rm(path.join(s.rootfs, 'keep/a')); // a whiteout
+      await fs.rm(path.join(s.rootfs, 'gone'), { recursive: true });
+      await fs.mkdir(path.join(s.rootfs, 'gone')); // an opaque dir
+      await fs.writeFile(path.join(s.rootfs, 'gone/new'), 'n');
+      layer = await s.commit();
+    } finally {
+      await s.release();
+    }
+    const child = await snap.prepare({ parents: [...parents, { digest: layer.digest, diffId: layer.diffId }] });
+    try {
+      expect((await fs.readdir(path.join(child.rootfs, 'keep'))).sort()).toEqual(['b']);
+      expect(await fs.readdir(path.join(child.rootfs, 'gone'))).toEqual(['new']);
+      expect((await fs.readdir(child.rootfs)).sort()).toEqual(['gone', 'keep']);
+    } finally {
+      await child.release();
+    }
+  });
+});

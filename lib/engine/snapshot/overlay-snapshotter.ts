@@ -8,7 +8,8 @@ import { upperdirChanges, type LowerDir } from '../layer/upperdir-changes.ts';
 import { writeLayer } from '../layer/layer-writer.ts';
 import { EngineError } from '../errors.ts';
 import { LayerCache } from './layer-cache.ts';
-import { mountOverlay, unmount } from './mounts.ts';
+import { mountOverlay, unmount, unmountAllUnder } from './mounts.ts';
+import { quotaDir } from '../executor/quota-fs.ts';
 import { sweepActive, writeOwner } from './sweep.ts';
 import type { ActiveSnapshot, CommitOptions, LayerRef, LayerResult, PrepareOptions, Snapshotter, SnapshotterOptions } from './snapshotter.ts';
 
@@ -63,18 +64,28 @@ export class OverlaySnapshotter implements Snapshotter {
     const id = randomBytes(6).toString('hex');
     const rel = `active/${id}`;
     const base = path.join(this.root, rel);
-    for (const d of ['upper', 'work', 'merged']) await fs.mkdir(path.join(base, d), { recursive: true });
-    await writeOwner(base);
+    await fs.mkdir(base, { recursive: true });
+    await writeOwner(base); // before any mount: a crash leaves a dir the sweep unmounts
+    let upper = `${rel}/upper`;
+    let work = `${rel}/work`;
+    if (opts.maxBytes) {
+      // upper + work on a size-limited fs (quota-fs.ts); lost+found stays outside the upperdir
+      await quotaDir(path.join(base, 'rw.img'), path.join(base, 'rw'), opts.maxBytes);
+      upper = `${rel}/rw/upper`;
+      work = `${rel}/rw/work`;
+    }
+    for (const d of [upper, work, `${rel}/merged`]) await fs.mkdir(path.join(this.root, d), { recursive: true });
     if (opts.label) await fs.writeFile(path.join(base, 'label'), opts.label);
     const lowers = await this.lowerEntries(opts.parents);
     try {
-      await mountOverlay({ lowers, upper: `${rel}/upper`, work: `${rel}/work`, target: `${rel}/merged`, cwd: this.root });
+      await mountOverlay({ lowers, upper, work, target: `${rel}/merged`, cwd: this.root });
     } catch (err) {
+      await unmountAllUnder(base);
       await fs.rm(base, { recursive: true, force: true });
       throw err;
     }
     this.inUse.set(id, opts.parents);
-    return new OverlayActive(this, id, base, opts.parents);
+    return new OverlayActive(this, id, base, path.join(this.root, upper), opts.parents);
   }
 
   /** Called by an active snapshot's commit, after it unmounted. */
@@ -131,17 +142,16 @@ export class OverlaySnapshotter implements Snapshotter {
 
 class OverlayActive implements ActiveSnapshot {
   readonly rootfs: string;
-  readonly upperdir: string;
   private state: 'mounted' | 'committed' | 'released' = 'mounted';
 
   constructor(
     private owner: OverlaySnapshotter,
     readonly id: string,
     private base: string,
+    readonly upperdir: string,
     private parents: LayerRef[],
   ) {
     this.rootfs = path.join(base, 'merged');
-    this.upperdir = path.join(base, 'upper');
   }
 
   async commit(opts: CommitOptions = {}): Promise<LayerResult> {
@@ -155,7 +165,7 @@ class OverlayActive implements ActiveSnapshot {
     if (this.state === 'released') return;
     this.state = 'released';
     try {
-      await unmount(this.rootfs);
+      await unmountAllUnder(this.base); // merged, then the size-limited rw fs
     } finally {
       this.owner.forget(this.id);
       await fs.rm(this.base, { recursive: true, force: true });

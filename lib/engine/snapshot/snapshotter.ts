@@ -54,6 +54,12 @@ export interface PrepareOptions {
   parents: LayerRef[];
   /** Free text for `lab system df -v` and debugging ("stage build, step 3"). */
   label?: string;
+  /**
+   * A hard limit on what the step may write (overlay: the upperdir and workdir sit on their own
+   * filesystem of this size, so writing past it fails with ENOSPC; committing copies the layer
+   * out of it). Unset: no limit beyond the host's disk.
+   */
+  maxBytes?: number;
 }
 
 export type CommitOptions = WriteLayerOptions;

@@ -1,5 +1,6 @@
 // Small HTTP helpers for the handler: bounded body reads, Range parsing, JSON replies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
 import { API_VERSION, API_VERSION_HEADER } from '../registry.ts';
 import { RegistryError } from './registry-errors.ts';
 
@@ -8,7 +9,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    throw new RegistryError('SIZE_INVALID', `request body of ${declared} bytes exceeds the limit of ${limit} bytes`, { limit }, 413);
+    throw new RegistryError('SIZE_INVALID', `request body of ${declared} bytes exceeds the limit of ${limit} bytes (manifests: LAB_MAX_MANIFEST_BYTES)`, { limit }, 413);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -17,7 +18,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
       size += (c as Buffer).length;
       if (size > limit) {
         req.resume();
-        throw new RegistryError('SIZE_INVALID', `request body exceeds the limit of ${limit} bytes`, { limit }, 413);
+        throw new RegistryError('SIZE_INVALID', `request body exceeds the limit of ${limit} bytes (manifests: LAB_MAX_MANIFEST_BYTES)`, { limit }, 413);
       }
       chunks.push(c as Buffer);
     }
@@ -26,6 +27,31 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     throw new RegistryError('BLOB_UPLOAD_INVALID', 'the request body was cut short');
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Passes a blob body through while counting; 413 SIZE_INVALID (the spec's code for a size the
+ * registry will not take) the moment more than `remaining` bytes came, or at once when
+ * Content-Length says so. The rest of the body is drained so the client reads the answer.
+ */
+export function blobSizeGuard(req: IncomingMessage, remaining: number, limit: number): Transform {
+  const tooBig = () => {
+    req.unpipe();
+    req.resume();
+    return new RegistryError('SIZE_INVALID', `blob exceeds the registry's limit of ${limit} bytes (LAB_MAX_BLOB_BYTES)`, { limit }, 413);
+  };
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > remaining) throw tooBig();
+  let seen = 0;
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > remaining) return cb(tooBig());
+      cb(null, chunk);
+    },
+  });
+  req.on('error', (e) => guard.destroy(e));
+  return req.pipe(guard);
 }
 
 /** "bytes=a-b" (Range) or "a-b" (Content-Range of a chunk) -> {start, end} inclusive. */

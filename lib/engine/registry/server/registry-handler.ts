@@ -14,6 +14,7 @@ import { cancelUpload, patchUpload, putUpload, startUpload, uploadStatus } from 
 import { deleteManifest, getManifest, putManifest } from './manifest-routes.ts';
 import { listReferrers, listTags } from './listing-routes.ts';
 import { registerRegistryRoot } from '../gc-roots.ts';
+import { MAX_BLOB_BYTES, MAX_MANIFEST_BYTES } from '../../limits.ts';
 
 const ROUTE = /^\/v2\/(.+)\/(blobs\/uploads\/([^/]*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list|referrers\/([^/]+))$/;
 
@@ -50,7 +51,10 @@ export function createRegistryHandler(opts: RegistryOptions): RegistryHandler {
   const links = new RepositoryLinks(opts.root);
   const uploads = new UploadSessions(opts.root);
   const tokens = opts.auth ? new TokenService(opts.auth) : undefined;
-  const maxManifestBytes = opts.maxManifestBytes ?? 4 * 1024 * 1024;
+  // OCI distribution-spec "Pushing Manifests": a registry may refuse a manifest over its limit
+  // (at least 4 MiB accepted) with 413; distribution's handlers use maxManifestBodySize = 4 MiB.
+  const maxManifestBytes = opts.maxManifestBytes ?? MAX_MANIFEST_BYTES;
+  const maxBlobBytes = opts.maxBlobBytes ?? MAX_BLOB_BYTES;
   // Announce our links to the shared store's garbage collection before serving anything.
   const swept = Promise.all([
     uploads.sweep(opts.uploadMaxAgeMs ?? 24 * 3600_000).catch(() => 0),
@@ -80,7 +84,7 @@ export function createRegistryHandler(opts: RegistryOptions): RegistryHandler {
     const claims = tokens ? await tokens.authorize(req, name, endpoint.actions) : undefined;
     const mayPull = async (other: string) =>
       !claims || claims.access.some((a) => a.name === other && a.actions.includes('pull'));
-    await endpoint.run({ req, res, url, name, links, uploads, content: opts.content, maxManifestBytes, mayPull });
+    await endpoint.run({ req, res, url, name, links, uploads, content: opts.content, maxManifestBytes, maxBlobBytes, mayPull });
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {

@@ -14,6 +14,8 @@ export interface RouteContext {
   uploads: UploadSessions;
   content: ContentStore;
   maxManifestBytes: number;
+  /** One blob's size limit (LAB_MAX_BLOB_BYTES): 413 SIZE_INVALID past it. */
+  maxBlobBytes: number;
   /** Whether the caller may pull from another repository (cross-repo mount). */
   mayPull(name: string): Promise<boolean>;
 }

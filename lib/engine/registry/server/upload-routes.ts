@@ -3,7 +3,7 @@
 import { assertDigest, isValidName } from './names.ts';
 import { RegistryError } from './registry-errors.ts';
 import type { RouteContext } from './route-context.ts';
-import { coalesce, parseByteRange, send } from './http-util.ts';
+import { blobSizeGuard, coalesce, parseByteRange, send } from './http-util.ts';
 import { ingestStream } from '../../content-store/stream-ingest.ts';
 
 const uploadUrl = (name: string, id: string) => `/v2/${name}/blobs/uploads/${id}`;
@@ -37,7 +37,7 @@ export async function startUpload(ctx: RouteContext): Promise<void> {
   if (digestParam) {
     const digest = assertDigest(digestParam);
     try {
-      await ingestStream(ctx.content, coalesce(ctx.req), { digest });
+      await ingestStream(ctx.content, coalesce(blobSizeGuard(ctx.req, ctx.maxBlobBytes, ctx.maxBlobBytes)), { digest });
     } catch (err) {
       throw mapIngestError(err, digest);
     }
@@ -59,7 +59,8 @@ export async function patchUpload(ctx: RouteContext, id: string): Promise<void> 
   }
   const offset = await ctx.uploads.locked(id, async () => {
     try {
-      return await ctx.uploads.append(ctx.name, id, ctx.req, range);
+      const cur = await ctx.uploads.get(ctx.name, id);
+      return await ctx.uploads.append(ctx.name, id, blobSizeGuard(ctx.req, ctx.maxBlobBytes - cur.offset, ctx.maxBlobBytes), range);
     } catch (err) {
       if (err instanceof RegistryError && err.status === 416) {
         ctx.req.resume();
@@ -89,7 +90,7 @@ export async function putUpload(ctx: RouteContext, id: string): Promise<void> {
     if (session.offset === 0 && !range) {
       // the whole blob in this PUT (docker's usual way): stream it straight into the store
       try {
-        await ingestStream(ctx.content, coalesce(ctx.req), { digest });
+        await ingestStream(ctx.content, coalesce(blobSizeGuard(ctx.req, ctx.maxBlobBytes, ctx.maxBlobBytes)), { digest });
       } catch (err) {
         throw mapIngestError(err, digest);
       } finally {
@@ -97,7 +98,7 @@ export async function putUpload(ctx: RouteContext, id: string): Promise<void> {
       }
       return;
     }
-    await ctx.uploads.append(ctx.name, id, ctx.req, range);
+    await ctx.uploads.append(ctx.name, id, blobSizeGuard(ctx.req, ctx.maxBlobBytes - session.offset, ctx.maxBlobBytes), range);
     await ctx.uploads.complete(ctx.name, id, digest, ctx.content);
   });
   await ctx.links.linkBlob(ctx.name, digest);
