@@ -6,5 +6,12 @@ import path from 'node:path';
 
 register();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { main } = await import(path.join(here, '..', 'lib', 'cli', 'main.ts'));
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'user') {
+  // host-only: accounts live in the site's database (the sandbox's bundled CLI has no such verb)
+  const { default: user } = await import(path.join(here, '..', 'lib', 'admin', 'user-command.ts'));
+  process.exitCode = await user.run(argv.slice(1));
+} else {
+  const { main } = await import(path.join(here, '..', 'lib', 'cli', 'main.ts'));
+  process.exitCode = await main(argv);
+}

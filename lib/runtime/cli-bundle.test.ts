@@ -24,6 +24,13 @@ describe('buildCliBundle', () => {
     expect(version.stdout).toMatch(/^lab \d+\.\d+\.\d+\n$/);
     const check = await run('node', [path.join(out, 'lab.mjs'), 'dockerfile', 'check', ctx], { env, cwd: dir }).catch((e) => e as { stdout: string });
     expect(check.stdout).toMatch(/Dockerfile:2 \w+/); // the checks, with their line
+    // --help loads every verb's summary: none may pull in the database (the sandbox has no ORM;
+    // it crashed with ERR_MODULE_NOT_FOUND when `lab user` lived in lib/cli)
+    const help = await run('node', [path.join(out, 'lab.mjs'), '--help'], { env, cwd: dir });
+    expect(help.stdout).toMatch(/\bbuild\b/);
+    expect(help.stdout).toMatch(/\buser\b.*host/);
+    const user = await run('node', [path.join(out, 'lab.mjs'), 'user', 'list'], { env, cwd: dir }).catch((e) => e as { code: number; stderr: string });
+    expect(user).toMatchObject({ code: 1, stderr: expect.stringMatching(/runs on the lab's host/) });
     // no TypeScript is loaded at run time: only the bundle's own .mjs chunks
     const files = await fs.readdir(out);
     expect(files).toContain('lab.mjs');

@@ -10,7 +10,15 @@ registerCommand('version', async () => ({
 }));
 registerCommand('context', async () => (await import('./context.ts')).default);
 registerCommand('dockerfile', async () => (await import('./dockerfile-parse.ts')).default);
-registerCommand('user', async () => (await import('./user.ts')).default);
+// `lab user` (accounts) is a host verb: bin/lab.mjs runs lib/admin/user-command.ts before this
+// table is reached; the sandbox's bundled CLI never has a database to talk to.
+registerCommand('user', async () => ({
+  summary: "manage the site's accounts (on the lab's host only)",
+  async run() {
+    process.stderr.write("lab user manages the site's accounts and runs on the lab's host (npx lab user --help there), not in the lab terminal.\n");
+    return 1;
+  },
+}));
 registerCommand('daemon', async () => (await import('./daemon.ts')).default);
 registerCommand('images', async () => (await import('./images.ts')).default);
 registerCommand('history', async () => (await import('./history.ts')).default);

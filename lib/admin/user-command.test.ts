@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateDeploy } from '../../site/migrate.ts';
+import { migrateDeploy } from '../site/migrate.ts';
 
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-cli-user-'));
 const env = { ...process.env, DATABASE_URL: '', LAB_DATA_DIR: dir };
 migrateDeploy(env);

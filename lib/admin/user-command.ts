@@ -1,11 +1,13 @@
-// `lab user` — accounts from the command line (the way to make instructors).
+// `lab user` — accounts from the command line on the lab's host (the way to make instructors).
+// Not part of lib/cli: the CLI is also the students' sandboxed `docker`, which never reaches the
+// database; bin/lab.mjs dispatches `lab user` here on the host.
 //   lab user create [--instructor] EMAIL   password from $LAB_USER_PASSWORD or stdin
 //   lab user promote EMAIL | lab user demote EMAIL | lab user list
 // Uses the same database as the site (DATABASE_URL / LAB_DATA_DIR); run `npm run db:migrate` first.
-import type { Command } from '../main.ts';
-import { db } from '../../db.ts';
-import { signUpSchema } from '../../auth/schemas.ts';
-import { AuthError, createUser, setRole } from '../../auth/users.ts';
+import type { Command } from '../cli/main.ts';
+import { db } from '../db.ts';
+import { signUpSchema } from '../auth/schemas.ts';
+import { AuthError, createUser, setRole } from '../auth/users.ts';
 
 const USAGE = `Usage:
   lab user create [--instructor] EMAIL   (password from LAB_USER_PASSWORD, else first line of stdin)
