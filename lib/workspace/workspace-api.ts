@@ -3,10 +3,9 @@
 // { status, body }. The handlers in app/api/workspace only authenticate and call these.
 import path from 'node:path';
 import { z } from 'zod';
-import { checkDockerfile } from '../engine/checks/index.ts';
-import { openContext } from '../engine/build-context/index.ts';
 import { EngineError } from '../engine/errors.ts';
-import type { BuildContext } from '../engine/build-context/index.ts';
+import type { Problem } from './dockerfile-problems.ts';
+import { lintPool } from './lint-pool.ts';
 import { normaliseRelative } from './safe-path.ts';
 import { WorkspaceError } from './workspace-errors.ts';
 import { deleteFile, listFiles, MAX_FILE_BYTES, readFile, writeFile } from './workspace-files.ts';
@@ -29,18 +28,7 @@ export const schemas = {
   }),
 };
 
-/** A problem to mark in the editor: 1-based lines. */
-export type Problem = {
-  line: number;
-  endLine: number;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  /** Check rule name, or the engine error code for parse/plan errors. */
-  rule: string;
-  /** `/lesson/<step>` for lesson-linked checks. */
-  lesson?: string;
-  url?: string;
-};
+export type { Problem } from './dockerfile-problems.ts';
 
 function fail(status: number, code: string, message: string): ApiResult {
   return { status, body: { error: message, code } };
@@ -50,6 +38,7 @@ function fail(status: number, code: string, message: string): ApiResult {
 export function errorResult(err: unknown): ApiResult {
   if (err instanceof WorkspaceError) return fail(err.status, err.code, err.message);
   if (err instanceof z.ZodError) return fail(400, 'INVALID_INPUT', err.issues[0]?.message ?? 'Invalid request.');
+  if (err instanceof EngineError && err.code === 'UNAVAILABLE') return fail(503, err.code, err.message);
   console.error('workspace api:', err);
   return fail(500, 'INTERNAL', 'Something went wrong on the server; try again.');
 }
@@ -122,17 +111,24 @@ export function checkWorkspaceDockerfile(userId: string, input: unknown, opts: W
     const dir = await ensureWorkspace(userId, opts);
     const rel = body.path ?? 'Dockerfile';
     const file = path.posix.basename(rel);
-    let context: BuildContext | undefined;
-    let contextError: EngineError | WorkspaceError | undefined;
+    const problems: Problem[] = [];
+    let ignoreText: string | null | undefined;
     try {
-      const ignore = await readIgnoreFile(dir, normaliseRelative(rel));
-      context = await openContext(dir, ignore === null ? {} : { ignoreText: ignore });
+      ignoreText = await readIgnoreFile(dir, normaliseRelative(rel));
     } catch (err) {
       // A broken .dockerignore is itself worth a marker; the Dockerfile is still checked.
-      if (err instanceof EngineError || err instanceof WorkspaceError) contextError = err;
-      else throw err;
+      if (!(err instanceof EngineError || err instanceof WorkspaceError)) throw err;
+      problems.push({ line: 1, endLine: 1, severity: 'warning', rule: err.code, message: `Build context: ${err.message}` });
     }
-    const problems = await problemsFor(body.text, file, context, contextError);
+    // Parsing and checking run in a worker thread with a time and memory cap (lint-pool.ts).
+    const job = { text: body.text, file, ...(ignoreText === undefined ? {} : { contextDir: dir, ignoreText }) };
+    try {
+      problems.push(...(await lintPool().run(job)));
+    } catch (err) {
+      if (!(err instanceof EngineError) || err.code !== 'RESOURCE_LIMIT') throw err;
+      problems.push({ line: 1, endLine: 1, severity: 'error', rule: err.code, message: err.message });
+    }
+    problems.sort((a, b) => a.line - b.line);
     // Messages name the context by its host path; the student knows it as /workspace.
     for (const p of problems) p.message = p.message.split(dir).join(WORKSPACE_MOUNT);
     return { status: 200, body: { problems } };
@@ -156,34 +152,4 @@ async function readIgnoreFile(dir: string, dockerfileRel: string): Promise<strin
     }
   }
   return null;
-}
-
-async function problemsFor(text: string, file: string, context: BuildContext | undefined, contextError?: EngineError | WorkspaceError): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  if (contextError) {
-    problems.push({ line: 1, endLine: 1, severity: 'warning', rule: contextError.code, message: `Build context: ${contextError.message}` });
-  }
-  try {
-    const result = await checkDockerfile(text, { file, context });
-    if (result.error) {
-      const r = result.error.range ?? { start: 1, end: 1 };
-      problems.push({ line: r.start, endLine: r.end, severity: 'error', rule: result.error.code, message: result.error.message });
-    }
-    for (const f of result.findings) {
-      problems.push({
-        line: f.range.start,
-        endLine: f.range.end,
-        severity: f.severity,
-        rule: f.rule,
-        message: f.message,
-        lesson: f.lesson,
-        ...(f.url ? { url: f.url } : {}),
-      });
-    }
-  } catch (err) {
-    if (!(err instanceof EngineError)) throw err;
-    const r = err.range ?? { start: 1, end: 1 };
-    problems.push({ line: r.start, endLine: r.end, severity: 'error', rule: err.code, message: err.message });
-  }
-  return problems.sort((a, b) => a.line - b.line);
 }

@@ -6,6 +6,7 @@ import type {
 } from './index.ts';
 import { parseInstructions } from './instructions.ts';
 import { parseDockerfile } from './parser.ts';
+import { budgetFor, expansionEngineError } from './limits.ts';
 import { ExpansionError, ShellLexer } from './shell-lexer.ts';
 import { expandStage } from './stage-expander.ts';
 import { imageRefOrThrow } from './build-plan-errors.ts';
@@ -50,11 +51,11 @@ function defaultArgs(build: Platform, target: Platform, overrides: Record<string
   return out;
 }
 
-function expandGlobal(lexer: ShellLexer, word: string, env: Record<string, string>, range: SourceRange, file?: string) {
+function expandGlobal(lexer: ShellLexer, word: string, env: Record<string, string>, range: SourceRange, file?: string, subject = 'FROM') {
   try {
     return lexer.process(word, env);
   } catch (err) {
-    if (err instanceof ExpansionError) throw new EngineError(ErrorCodes.EXPANSION_ERROR, err.message, { range, file });
+    if (err instanceof ExpansionError) throw expansionEngineError(err, subject, range, file);
     throw err;
   }
 }
@@ -71,7 +72,7 @@ function buildMetaArgs(
     for (const a of ins.args) {
       let value: string | undefined;
       if (Object.hasOwn(buildArgs, a.key)) value = buildArgs[a.key];
-      else if (a.value !== undefined) value = expandGlobal(lexer, a.value, globals, ins.range, file).result;
+      else if (a.value !== undefined) value = expandGlobal(lexer, a.value, globals, ins.range, file, `ARG ${a.key}`).result;
       if (value !== undefined) globals[a.key] = value;
     }
   }
@@ -88,7 +89,7 @@ export function createBuildPlan(input: string | Uint8Array | ParseResult, opts: 
   const buildArgs = { ...(opts.buildArgs ?? {}) };
   const build = opts.buildPlatform ?? hostPlatform();
   const target = opts.targetPlatform ?? build;
-  const lexer = new ShellLexer(parse.escapeToken);
+  const lexer = new ShellLexer(parse.escapeToken, { budget: budgetFor(parse) });
 
   const last = parsed.stages[parsed.stages.length - 1];
   const globalArgs = defaultArgs(build, target, buildArgs, opts.target ?? last.name ?? '');

@@ -5,6 +5,7 @@ import { EngineError, ErrorCodes, type ErrorCode } from '../errors.ts';
 import { DirectiveError, DirectiveParser, EscapeState } from './directives.ts';
 import { HeredocError, heredocsFromLine } from './heredoc.ts';
 import type { InstructionNode, ParseOptions, ParseResult, ParseWarning, SyntaxTree } from './index.ts';
+import { exceedsBytes, formatSize, frontendLimits, limitError } from './limits.ts';
 import { LineParseError, parseLineArgs, splitCommand } from './line-parsers.ts';
 import { goQuote, goQuoteList, trimLeftSpace, trimSpace } from './unicode.ts';
 
@@ -74,6 +75,11 @@ function canContainHeredoc(node: InstructionNode): boolean {
 
 export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions = {}): ParseResult {
   const file = opts.file;
+  const limits = frontendLimits();
+  const size = typeof source === 'string' ? (exceedsBytes(source, limits.dockerfileBytes) ? Buffer.byteLength(source) : 0) : source.byteLength;
+  if (size > limits.dockerfileBytes) {
+    throw limitError(`the Dockerfile is ${formatSize(size)} (${size} bytes); at most ${formatSize(limits.dockerfileBytes)} is accepted`, 'dockerfileBytes', undefined, file);
+  }
   const text = typeof source === 'string' ? source : new TextDecoder('utf-8').decode(source);
   const lines = splitLines(text);
   const directives = new DirectiveParser();
@@ -83,6 +89,7 @@ export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions 
   let comments: string[] = [];
   let currentLine = 0;
   let i = 0;
+  let stageCount = 0;
 
   const checkLength = (raw: string, lineNo: number) => {
     if (raw.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(raw, 'utf8') > MAX_LINE_BYTES) {
@@ -136,6 +143,10 @@ export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions 
       }
       let part: string;
       [part, complete] = escape.trimContinuation(processed);
+      if (buf.length + part.length > limits.lineChars) {
+        const msg = `the instruction starting here is longer than ${formatSize(limits.lineChars)} characters once its continuation lines are joined`;
+        throw limitError(msg, 'lineChars', { start: startLine, end: currentLine }, file);
+      }
       buf += part;
     }
     const line = buf;
@@ -178,6 +189,10 @@ export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions 
             terminated = true;
             break;
           }
+          if (content.length + body.length > limits.heredocChars) {
+            const msg = `heredoc <<${doc.name} is longer than ${formatSize(limits.heredocChars)} characters; COPY a file from the context instead`;
+            throw limitError(msg, 'heredocChars', { start: startLine, end: currentLine }, file);
+          }
           content += body;
         }
         if (!terminated) {
@@ -194,6 +209,13 @@ export function parseDockerfile(source: string | Uint8Array, opts: ParseOptions 
       }
     }
 
+    if (children.length >= limits.instructions) {
+      const msg = `more than ${limits.instructions} instructions; split the work into fewer, larger steps`;
+      throw limitError(msg, 'instructions', { start: startLine, end: currentLine }, file);
+    }
+    if (node.keyword.toLowerCase() === 'from' && ++stageCount > limits.stages) {
+      throw limitError(`more than ${limits.stages} stages (FROM lines)`, 'stages', { start: startLine, end: currentLine }, file);
+    }
     node.startLine = startLine;
     node.endLine = currentLine;
     if (node.sub) {

@@ -1,7 +1,8 @@
 // BuildKit's shell lexer (frontend/dockerfile/shell/lex.go) rewritten: variable expansion,
 // quote removal and word splitting for Dockerfile words. It mimics a POSIX shell closely but
 // not fully: no command substitution, no globbing, no ${#V}; see the README for the forms.
-import { PatternError, replacePattern, trimPrefix, trimSuffix } from './shell-pattern.ts';
+import { ExpansionBudget, formatSize, type FrontendLimits } from './limits.ts';
+import { PatternError, PatternLimitError, replacePattern, trimPrefix, trimSuffix } from './shell-pattern.ts';
 import { envMap, EOF, RuneScanner, Words, type Env } from './shell-words.ts';
 import { goQuote, isDigit, isLetter } from './unicode.ts';
 
@@ -18,6 +19,8 @@ export interface LexerOptions {
   skipUnsetEnv?: boolean;
   /** Windows rules: variable names compare case-insensitively. */
   caseInsensitiveEnv?: boolean;
+  /** Shared total for every expansion of one Dockerfile (limits.ts); a fresh one per lexer if absent. */
+  budget?: ExpansionBudget;
 }
 
 export interface ExpansionResult {
@@ -32,17 +35,29 @@ export interface ExpansionResult {
 }
 
 /** Error raised by expansion; the message is BuildKit's ("failed to process ...: ..."). */
-export class ExpansionError extends Error {}
+export class ExpansionError extends Error {
+  /** Set when a limit of limits.ts tripped (the message then says what, not BuildKit's text). */
+  limit?: keyof FrontendLimits;
+}
+
+function limitTripped(limit: keyof FrontendLimits, message: string): ExpansionError {
+  const err = new ExpansionError(message);
+  err.limit = limit;
+  return err;
+}
 
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 
 export class ShellLexer {
+  readonly budget: ExpansionBudget;
   constructor(
     readonly escapeToken: string = '\\',
     readonly options: LexerOptions = {},
-  ) {}
+  ) {
+    this.budget = options.budget ?? new ExpansionBudget();
+  }
 
-  /** Expand `word` against `env`; throws ExpansionError for malformed input. */
+  /** Expand `word` against `env`; throws ExpansionError for malformed input or a tripped limit. */
   process(word: string, env: Env): ExpansionResult {
     const run = new LexRun(this, word, envMap(env));
     let result: string;
@@ -50,8 +65,13 @@ export class ShellLexer {
     try {
       [result, words] = run.processStopOn(EOF, !!this.options.rawEscapes);
     } catch (err) {
+      if (err instanceof ExpansionError && err.limit) throw err;
       const msg = err instanceof Error ? err.message : String(err);
       throw new ExpansionError(`failed to process ${goQuote(word)}: ${msg}`);
+    }
+    if (!this.budget.charge(result.length)) {
+      const total = formatSize(this.budget.limits.expansionTotalChars);
+      throw limitTripped('expansionTotalChars', `takes the variable expansions of this Dockerfile past ${total} characters in total`);
     }
     return { result, words, matched: run.matches, unmatched: run.nonmatches };
   }
@@ -73,6 +93,9 @@ class LexRun {
   private rawEscapes: boolean;
   private readonly esc: string;
   private readonly opt: LexerOptions;
+  private readonly maxChars: number;
+  private readonly maxDepth: number;
+  private depth = 0;
 
   constructor(
     lexer: ShellLexer,
@@ -83,6 +106,21 @@ class LexRun {
     this.opt = lexer.options;
     this.rawEscapes = !!lexer.options.rawEscapes;
     this.esc = lexer.escapeToken;
+    this.maxChars = lexer.budget.limits.expansionChars;
+    this.maxDepth = lexer.budget.limits.expansionDepth;
+  }
+
+  /** `a + b`, refused by length arithmetic before the longer string exists. */
+  private grow(a: string, b: string): string {
+    if (a.length + b.length > this.maxChars) throw this.tooLong();
+    return a + b;
+  }
+
+  private tooLong(): ExpansionError {
+    return limitTripped(
+      'expansionChars',
+      `expands to more than ${formatSize(this.maxChars)} characters; a variable that doubles itself (A=$A$A) grows exponentially`,
+    );
   }
 
   processStopOn(stopChar: string, rawEscapes: boolean): [string, string[]] {
@@ -91,6 +129,9 @@ class LexRun {
     const saved = this.rawEscapes;
     this.rawEscapes = rawEscapes;
     try {
+      if (++this.depth > this.maxDepth) {
+        throw limitTripped('expansionDepth', `nests \${...} more than ${this.maxDepth} levels deep`);
+      }
       const sc = this.scanner;
       while (sc.peek() !== EOF) {
         let ch = sc.peek();
@@ -101,7 +142,7 @@ class LexRun {
         const special = this.special(ch);
         if (special) {
           const tmp = special();
-          result += tmp;
+          result = this.grow(result, tmp);
           if (ch === '$') words.addString(tmp);
           else words.addRawString(tmp);
           continue;
@@ -118,7 +159,7 @@ class LexRun {
         } else {
           words.addChar(ch);
         }
-        result += ch;
+        result = this.grow(result, ch);
       }
       if (stopChar !== EOF) {
         throw new Error(`unexpected end of statement while looking for matching ${stopChar}`);
@@ -126,6 +167,7 @@ class LexRun {
       return [result, words.getWords()];
     } finally {
       this.rawEscapes = saved;
+      this.depth--;
     }
   }
 
@@ -168,7 +210,7 @@ class LexRun {
         return result;
       }
       if (peek === '$') {
-        result += this.processDollar();
+        result = this.grow(result, this.processDollar());
         continue;
       }
       ch = sc.next();
@@ -178,7 +220,7 @@ class LexRun {
         if (after === EOF) continue; // a trailing escape is dropped; the loop then fails
         if (after === '"' || after === '$' || after === this.esc) ch = sc.next();
       }
-      result += ch;
+      result = this.grow(result, ch);
     }
   }
 
@@ -290,8 +332,9 @@ class LexRun {
     const [value, set] = this.getEnv(name);
     if (this.opt.skipUnsetEnv && !set) return `\${${name}/${pattern}/${replacement}}`;
     try {
-      return replacePattern(value, pattern, replacement, all);
+      return replacePattern(value, pattern, replacement, all, this.maxChars);
     } catch (err) {
+      if (err instanceof PatternLimitError) throw this.tooLong();
       if (err instanceof PatternError) throw new Error(err.message);
       throw err;
     }

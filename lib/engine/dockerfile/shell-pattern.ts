@@ -4,6 +4,8 @@
 // match with a small automaton instead: same results, linear time per scan.
 
 export class PatternError extends Error {}
+/** The result of ${V//p/r} would pass the caller's length limit. */
+export class PatternLimitError extends Error {}
 
 type Token = { kind: 'star' } | { kind: 'any' } | { kind: 'lit'; ch: string };
 
@@ -114,12 +116,13 @@ export function trimSuffix(pattern: string, value: string, greedy: boolean): str
 }
 
 /** ${V/p/r} and ${V//p/r} (greedy). ${V//p/r} follows Go's ReplaceAllString rules. */
-export function replacePattern(value: string, pattern: string, replacement: string, all: boolean): string {
+export function replacePattern(value: string, pattern: string, replacement: string, all: boolean, maxLength = Infinity): string {
   return wrap(pattern, () => {
     const toks = parsePattern(pattern);
     const runes = Array.from(value);
     if (!all) {
       const m = findMatch(toks, runes, 0);
+      if (m && value.length + replacement.length > maxLength) throw new PatternLimitError();
       return m ? runes.slice(0, m[0]).join('') + replacement + runes.slice(m[1]).join('') : value;
     }
     const repl = expandTemplate(replacement);
@@ -130,7 +133,10 @@ export function replacePattern(value: string, pattern: string, replacement: stri
       const m = findMatch(toks, runes, searchPos);
       if (!m) break;
       out += runes.slice(lastMatchEnd, m[0]).join('');
-      if (m[1] > lastMatchEnd || m[0] === 0) out += repl;
+      if (m[1] > lastMatchEnd || m[0] === 0) {
+        if (out.length + repl.length > maxLength) throw new PatternLimitError();
+        out += repl;
+      }
       lastMatchEnd = m[1];
       // Always advance at least one character; an empty match right after a match is skipped.
       searchPos = searchPos + 1 > m[1] ? searchPos + 1 : m[1];

@@ -7,6 +7,7 @@ import type {
 } from './index.ts';
 import { checkPort, checkSignal } from './dispatch-checks.ts';
 import { MountError, parseMount } from './run-mount.ts';
+import { budgetFor, expansionEngineError } from './limits.ts';
 import { ExpansionError, ShellLexer } from './shell-lexer.ts';
 
 /** PATH BuildKit sets when the base image has none (linux). */
@@ -75,7 +76,7 @@ function initialState(plan: BuildPlan, index: number, opts: ExpandStageOptions):
 export function expandStage(plan: BuildPlan, index: number, opts: ExpandStageOptions = {}): ExpandedStage {
   const stage = plan.stages[index];
   const st = initialState(plan, index, opts);
-  const lexer = new ShellLexer(plan.parse.escapeToken);
+  const lexer = new ShellLexer(plan.parse.escapeToken, { budget: budgetFor(plan.parse) });
   const steps: ExpandedStep[] = [];
   for (const ins of [...stage.onbuildTriggers, ...stage.instructions]) {
     steps.push(expandInstruction(plan, st, lexer, ins));
@@ -88,6 +89,7 @@ function expandInstruction(plan: BuildPlan, st: StageState, lexer: ShellLexer, i
   const unset = new Set<string>();
   const file = plan.parse.file;
   const env = st.env.asMap();
+  let subject: string = ins.kind; // "ARG A21" in a limit's message
   const word = (w: string, lx: ShellLexer = lexer): string => {
     try {
       const r = lx.process(w, env);
@@ -95,22 +97,20 @@ function expandInstruction(plan: BuildPlan, st: StageState, lexer: ShellLexer, i
       r.unmatched.forEach((v) => unset.add(v));
       return r.result;
     } catch (err) {
-      if (err instanceof ExpansionError) {
-        throw new EngineError(ErrorCodes.EXPANSION_ERROR, err.message, { range: ins.range, file });
-      }
+      if (err instanceof ExpansionError) throw expansionEngineError(err, subject, ins.range, file);
       throw err;
     }
   };
   const optWord = (w: string | undefined) => (w === undefined ? undefined : word(w));
-  const rawLexer = new ShellLexer('\\', { skipProcessQuotes: true });
+  const rawLexer = new ShellLexer('\\', { skipProcessQuotes: true, budget: lexer.budget });
   let out: Instruction;
 
   switch (ins.kind) {
     case 'ARG':
-      out = patch(ins, { args: ins.args.map((a) => resolveArg(plan, st, a, word)) });
+      out = patch(ins, { args: ins.args.map((a) => ((subject = `ARG ${a.key}`), resolveArg(plan, st, a, word))) });
       break;
     case 'ENV': {
-      const pairs: KeyValue[] = ins.pairs.map((p) => patch(p, { key: word(p.key), value: word(p.value) }));
+      const pairs: KeyValue[] = ins.pairs.map((p) => ((subject = `ENV ${p.key}`), patch(p, { key: word(p.key), value: word(p.value) })));
       for (const p of pairs) {
         st.env.set(p.key, p.value);
         st.imageEnv.set(p.key, p.value);
@@ -159,7 +159,7 @@ function expandInstruction(plan: BuildPlan, st: StageState, lexer: ShellLexer, i
           r.unmatched.forEach((v) => unset.add(v));
           ports.push(...r.words);
         } catch (err) {
-          if (err instanceof ExpansionError) throw new EngineError(ErrorCodes.EXPANSION_ERROR, err.message, { range: ins.range, file });
+          if (err instanceof ExpansionError) throw expansionEngineError(err, subject, ins.range, file);
           throw err;
         }
       }
