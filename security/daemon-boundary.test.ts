@@ -83,10 +83,10 @@ describe.skipIf(!!cannotBuild)('daemon boundary: the daemon opens no host path a
   }, 60_000);
 
   it('an oversized Dockerfile header and a secret id that looks like a path are refused up front', async () => {
-    const big = Buffer.alloc(1100 * 1024, 0x23).toString('base64'); // "#" lines: over 1 MiB of comment
+    const big = Buffer.alloc(2100 * 1024, 0x23).toString('base64'); // "#" lines: over 2 MiB of comment
     const r1 = await build('', [], { 'X-Lab-Dockerfile': big });
     expect(r1.status).toBe(413);
-    expect(JSON.parse(r1.text).message).toMatch(/LAB_DOCKERFILE_READ_MAX_BYTES/);
+    expect(JSON.parse(r1.text).message).toMatch(/LAB_MAX_DOCKERFILE_BYTES/);
     const r2 = await build('', [{ name: 'Dockerfile', body: 'FROM busybox\n' }], { 'X-Lab-Secrets': `../../shadow:${Buffer.from('x').toString('base64')}` });
     expect(r2.status).toBe(400);
     expectNoLeak(r2);

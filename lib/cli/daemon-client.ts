@@ -151,7 +151,7 @@ export class DaemonClient implements EngineApi {
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
     if (opts.dockerfileText !== undefined) {
       headers['X-Lab-Dockerfile'] = Buffer.from(opts.dockerfileText).toString('base64');
-      if (Buffer.byteLength(opts.dockerfileText) > DOCKERFILE_READ_MAX_BYTES) throw new EngineError('RESOURCE_LIMIT', `the Dockerfile is larger than ${DOCKERFILE_READ_MAX_BYTES} bytes (LAB_DOCKERFILE_READ_MAX_BYTES)`);
+      if (Buffer.byteLength(opts.dockerfileText) > DOCKERFILE_READ_MAX_BYTES) throw new EngineError('RESOURCE_LIMIT', `the Dockerfile is larger than ${DOCKERFILE_READ_MAX_BYTES} bytes (LAB_MAX_DOCKERFILE_BYTES)`);
     }
     // secret VALUES (read by the CLI), never paths the daemon would open
     if (opts.secrets && Object.keys(opts.secrets).length) headers['X-Lab-Secrets'] = encodeSecrets(opts.secrets);

@@ -6,14 +6,10 @@ import { constants } from 'node:fs';
 import { EngineError, ErrorCodes, isEngineError } from '../errors.ts';
 import { cleanPath, escapesRoot } from '../build-context/paths.ts';
 import { resolveInside } from '../build-context/resolve-source.ts';
+import { frontendLimits } from '../dockerfile/limits.ts';
 
-function limit(name: string, def: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : def;
-}
-
-/** Largest Dockerfile read from a context or accepted as text (LAB_DOCKERFILE_READ_MAX_BYTES). */
-export const DOCKERFILE_READ_MAX_BYTES = limit('LAB_DOCKERFILE_READ_MAX_BYTES', 1 << 20);
+/** Largest Dockerfile read from a context or accepted as text: the frontend's own limit (LAB_MAX_DOCKERFILE_BYTES). */
+export const DOCKERFILE_READ_MAX_BYTES = frontendLimits().dockerfileBytes;
 
 /** The context-relative Dockerfile name, or CONTEXT_ESCAPE for an absolute path or one that climbs out. */
 export function dockerfileName(name: string): string {
@@ -44,7 +40,7 @@ export async function readContextDockerfile(root: string, name: string): Promise
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new EngineError(ErrorCodes.INVALID_INPUT, `failed to read ${rel}: it is not a regular file`);
-    if (st.size > DOCKERFILE_READ_MAX_BYTES) throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `${rel} is ${st.size} bytes; a Dockerfile may have at most ${DOCKERFILE_READ_MAX_BYTES} (LAB_DOCKERFILE_READ_MAX_BYTES)`);
+    if (st.size > DOCKERFILE_READ_MAX_BYTES) throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `${rel} is ${st.size} bytes; a Dockerfile may have at most ${DOCKERFILE_READ_MAX_BYTES} (LAB_MAX_DOCKERFILE_BYTES)`);
     const buf = Buffer.alloc(st.size);
     const { bytesRead } = await fh.read(buf, 0, st.size, 0);
     return buf.subarray(0, bytesRead).toString('utf8');

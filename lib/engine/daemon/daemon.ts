@@ -46,7 +46,7 @@
  *          the exports come back as streams; build-transport.ts):
  *          - dockerfile= is a path INSIDE the context (no "..", no absolute path, symlinks only
  *            while they stay inside: build/dockerfile-source.ts); a Dockerfile from outside the
- *            context comes as text, base64 in X-Lab-Dockerfile (LAB_DOCKERFILE_READ_MAX_BYTES).
+ *            context comes as text, base64 in X-Lab-Dockerfile (LAB_MAX_DOCKERFILE_BYTES).
  *          - secrets are VALUES in X-Lab-Secrets: "id:base64,..." (the CLI read src=/env=);
  *            500 KiB each, 1 MiB together. The old secrets={id: path} parameter is refused.
  *          - outputs= names a type only (dest= is refused); the export arrives in the response as

@@ -234,7 +234,7 @@ async function handleBuild(api: EngineApi, req: http.IncomingMessage, res: http.
   const text = req.headers['x-lab-dockerfile'];
   if (typeof text === 'string' && text) {
     const bytes = Buffer.from(text, 'base64');
-    if (bytes.length > DOCKERFILE_READ_MAX_BYTES) throw new EngineError('RESOURCE_LIMIT', `the Dockerfile is ${bytes.length} bytes; at most ${DOCKERFILE_READ_MAX_BYTES} (LAB_DOCKERFILE_READ_MAX_BYTES)`);
+    if (bytes.length > DOCKERFILE_READ_MAX_BYTES) throw new EngineError('RESOURCE_LIMIT', `the Dockerfile is ${bytes.length} bytes; at most ${DOCKERFILE_READ_MAX_BYTES} (LAB_MAX_DOCKERFILE_BYTES)`);
     opts.dockerfileText = bytes.toString('utf8');
   }
   const secrets = req.headers['x-lab-secrets'];
