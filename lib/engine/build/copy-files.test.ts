@@ -209,3 +209,21 @@ describe('COPY new destination directories (fsutil copy.go MkdirAll 0755)', () =
     expect([st.uid, st.gid, st.mode & 0o777]).toEqual([1000, 50, 0o755]);
   });
 });
+
+// moby/patternmatcher (MatchesUsingParentResults) and fsutil's walker: an excluded directory is
+// still walked when an exception could match inside it, so "!build/keep.txt" brings that file back.
+describe('.dockerignore exception under an excluded directory', () => {
+  it('COPY . copies build/keep.txt and nothing else of build/', async () => {
+    const c = path.join(tmp, 'exc-ctx');
+    await fs.mkdir(path.join(c, 'build/sub'), { recursive: true });
+    await fs.writeFile(path.join(c, 'build/keep.txt'), 'k');
+    await fs.writeFile(path.join(c, 'build/other.o'), 'o');
+    await fs.writeFile(path.join(c, 'build/sub/x'), 'x');
+    await fs.writeFile(path.join(c, '.dockerignore'), 'build\n!build/keep.txt\n');
+    const ctx = await openContext(c);
+    const { dst } = await copy(['.'], { dest: '/app/' }, { kind: 'context', ctx });
+    expect(await fs.readFile(path.join(dst, 'app/build/keep.txt'), 'utf8')).toBe('k');
+    expect(await exists(path.join(dst, 'app/build/other.o'))).toBe(false);
+    expect(await exists(path.join(dst, 'app/build/sub'))).toBe(false);
+  });
+});
