@@ -25,6 +25,12 @@ export function filesDigest(files: Record<string, string>): string {
 
 export function cacheKey(parentKey: string, inputs: StepInputs): Digest {
   const { files, ...rest } = inputs;
+  // extra.fromKey (the source stage's key) is only a recall hint: COPY --from is keyed on the
+  // copied files' checksums, like BuildKit's content-based cache for file ops (solver/llbsolver/ops/file.go).
+  if (rest.extra && 'fromKey' in rest.extra) {
+    const { fromKey: _hint, ...extra } = rest.extra;
+    rest.extra = extra;
+  }
   const body = { v: 1, parent: parentKey, ...rest, files: files ? filesDigest(files) : undefined };
   return `sha256:${sha256Hex(canonicalJson(body))}`;
 }

@@ -37,11 +37,21 @@ export function explainMiss(inputs: StepInputs, parentKey: string, previous: Ste
   if (JSON.stringify(prev.mounts ?? []) !== JSON.stringify(inputs.mounts ?? [])) return 'mounts changed';
   const files = describeFileChanges(prev.files ?? {}, inputs.files ?? {});
   if (files) return files;
-  const extra = firstDiff(prev.extra ?? {}, inputs.extra ?? {});
-  if (extra) return `${extra} changed`;
+  const { fromKey: prevFrom, ...prevExtra } = prev.extra ?? {};
+  const { fromKey: nextFrom, ...nextExtra } = inputs.extra ?? {};
+  const extra = firstDiff(prevExtra, nextExtra);
+  if (extra) return EXTRA_WORDS[extra] ?? `${extra} changed`;
+  if (prevFrom !== nextFrom) return 'stage build produced different files';
   if (ctx.recordLost) return 'cached layer was pruned';
   return 'no earlier build of this step';
 }
+
+/** Student words for the extra inputs of a step (never the field name). */
+const EXTRA_WORDS: Record<string, string> = {
+  heredocs: 'heredoc content changed',
+  urls: 'downloaded file changed',
+  from: 'COPY --from source changed',
+};
 
 function envMap(env: string[] | undefined): Record<string, string> {
   const m: Record<string, string> = {};
@@ -60,11 +70,16 @@ function firstDiff(a: Record<string, string>, b: Record<string, string>): string
 /** "requirements.txt changed", "app.py added, old.py removed", "a, b, c and 4 more changed". */
 export function describeFileChanges(prev: Record<string, string>, next: Record<string, string>): string | undefined {
   const changed: string[] = [];
+  const modes: string[] = [];
   const added: string[] = [];
   const removed: string[] = [];
   for (const p of Object.keys(next).sort()) {
     if (!(p in prev)) added.push(p);
-    else if (prev[p] !== next[p]) changed.push(p);
+    else if (prev[p] !== next[p]) {
+      const mode = modeOnly(p, prev[p], next[p]);
+      if (mode) modes.push(mode);
+      else changed.push(p);
+    }
   }
   for (const p of Object.keys(prev).sort()) if (!(p in next)) removed.push(p);
   const parts: string[] = [];
@@ -74,8 +89,18 @@ export function describeFileChanges(prev: Record<string, string>, next: Record<s
     const more = list.length > MAX_FILES_NAMED ? ` and ${list.length - MAX_FILES_NAMED} more` : '';
     parts.push(`${shown}${more} ${verb}`);
   };
+  parts.push(...modes.slice(0, MAX_FILES_NAMED));
   name(changed, 'changed');
   name(added, 'added');
   name(removed, 'removed');
   return parts.length ? parts.join('; ') : undefined;
+}
+
+/** "mode of b.txt changed 644→755" when only the mode of a file checksum differs
+ *  (checksum text: "type mode uid:gid size [...]", see source-checksum.ts). */
+function modeOnly(p: string, a: string, b: string): string | undefined {
+  const [ta, ma, ...ra] = a.split(' ');
+  const [tb, mb, ...rb] = b.split(' ');
+  if (ta !== tb || ma === mb || ra.join(' ') !== rb.join(' ')) return undefined;
+  return `mode of ${p} changed ${ma}→${mb}`;
 }

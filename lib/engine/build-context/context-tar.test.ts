@@ -92,3 +92,28 @@ describe('context tar', () => {
     await expect(unpackContext(ok, path.join(tmp, 'lim3'), { maxBytes: 1000, maxEntries: 2 })).resolves.toMatchObject({ files: 1 });
   });
 });
+
+// BuildKit sends the context with fsutil, which keeps the full permission bits (fsutil send.go /
+// stat: Mode = uint32(fi.Mode())), so setuid/setgid/sticky and a 0000 mode reach the COPY.
+describe.skipIf(process.getuid?.() !== 0)('context tar special mode bits (as root)', () => {
+  it('keeps setuid, setgid, sticky and 0000 through pack and unpack', async () => {
+    const src = fs.mkdtempSync(path.join(tmp, 'modes-'));
+    const modes: Record<string, number> = { suid: 0o4755, sgid: 0o2755, none: 0o000 };
+    for (const [n, m] of Object.entries(modes)) {
+      fs.writeFileSync(path.join(src, n), n);
+      fs.chmodSync(path.join(src, n), m);
+    }
+    fs.mkdirSync(path.join(src, 'sticky'));
+    fs.writeFileSync(path.join(src, 'sticky/f'), 'f');
+    fs.chmodSync(path.join(src, 'sticky'), 0o1777);
+    fs.mkdirSync(path.join(src, 'closed'));
+    fs.writeFileSync(path.join(src, 'closed/f'), 'f');
+    fs.chmodSync(path.join(src, 'closed'), 0o000);
+    const dest = path.join(tmp, 'modes-dest');
+    await unpackContext((await openContext(src)).tar(), dest);
+    for (const [n, m] of Object.entries(modes)) expect(fs.statSync(path.join(dest, n)).mode & 0o7777).toBe(m);
+    expect(fs.statSync(path.join(dest, 'sticky')).mode & 0o7777).toBe(0o1777);
+    expect(fs.statSync(path.join(dest, 'closed')).mode & 0o7777).toBe(0o000);
+    expect(fs.readFileSync(path.join(dest, 'closed/f'), 'utf8')).toBe('f');
+  });
+});

@@ -17,7 +17,9 @@ export function packContext(entries: AsyncIterable<ContextEntry>): Readable {
   pack.pipe(out);
   (async () => {
     for await (const e of entries) {
-      const base = { name: e.path, mode: e.mode, mtime: new Date(Math.floor(e.mtimeMs / 1000) * 1000), uid: e.uid, gid: e.gid };
+      // tar-stream replaces a falsy mode with its default and masks to 0o7777 when encoding; a type bit
+      // (S_IFREG, masked away) keeps a real 0000 from being read as "unset".
+      const base = { name: e.path, mode: e.mode | 0o100000, mtime: new Date(Math.floor(e.mtimeMs / 1000) * 1000), uid: e.uid, gid: e.gid };
       if (e.type === 'dir') {
         await new Promise<void>((res, rej) => pack.entry({ ...base, type: 'directory' }, (err) => (err ? rej(err) : res())));
       } else if (e.type === 'symlink') {
@@ -92,7 +94,7 @@ export async function unpackContext(stream: Readable, dest: string, opts: Unpack
   const root = await fsp.realpath(dest);
   const extract = tar.extract();
   const result: UnpackResult = { files: 0, dirs: 0, symlinks: 0, bytes: 0 };
-  const dirTimes: [string, Date][] = [];
+  const dirTimes: [string, Date | undefined, number][] = [];
   const feeding = pipeline(stream, extract);
   feeding.catch(() => {}); // a failure surfaces through the loop or the await below
   try {
@@ -102,11 +104,15 @@ export async function unpackContext(stream: Readable, dest: string, opts: Unpack
     throw err;
   }
   await feeding;
-  for (const [dir, t] of dirTimes.reverse()) await fsp.utimes(dir, t, t).catch(() => {});
+  // Directory modes last (deepest first), so a 0000 or read-only dir does not block its own entries.
+  for (const [dir, t, mode] of dirTimes.reverse()) {
+    await fsp.chmod(dir, mode);
+    if (t) await fsp.utimes(dir, t, t).catch(() => {});
+  }
   return result;
 }
 
-async function extractEntries(extract: tar.Extract, root: string, result: UnpackResult, dirTimes: [string, Date][], opts: UnpackOptions): Promise<void> {
+async function extractEntries(extract: tar.Extract, root: string, result: UnpackResult, dirTimes: [string, Date | undefined, number][], opts: UnpackOptions): Promise<void> {
   let entries = 0;
   let bytes = 0;
   for await (const entry of extract) {
@@ -125,13 +131,13 @@ async function extractEntries(extract: tar.Extract, root: string, result: Unpack
     }
     await ensureParents(root, rel);
     const target = path.join(root, rel);
-    const mode = (h.mode ?? 0o644) & 0o777;
+    // All 12 permission bits: setuid/setgid/sticky and a real 0000 survive, as in BuildKit's fsutil send.
+    const mode = (h.mode ?? 0o644) & 0o7777;
     if (h.type === 'directory') {
       const st = await fsp.lstat(target).catch(() => null);
       if (st && !st.isDirectory()) throw refuse(h.name, 'a non-directory already exists there');
-      if (!st) await fsp.mkdir(target);
-      await fsp.chmod(target, mode);
-      if (h.mtime) dirTimes.push([target, h.mtime]);
+      if (!st) await fsp.mkdir(target, 0o700);
+      dirTimes.push([target, h.mtime, mode]);
       result.dirs++;
       entry.resume();
     } else if (h.type === 'file' || h.type === 'contiguous-file') {

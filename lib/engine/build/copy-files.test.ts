@@ -189,3 +189,41 @@ describe('COPY --from a rootfs', () => {
     await expect(copy(['/nope'], { dest: '/x/' }, { kind: 'rootfs', root: stage, name: 'stage build' })).rejects.toThrow(/not found in stage build/);
   });
 });
+
+// tonistiigi/fsutil copy/copy.go: missing parents of the destination are MkdirAll(..., 0755) with the
+// --chown owner; the root of the source (a BuildKit snapshot root) is 0755 root-owned, so
+// `COPY . /odd/` never hands a host staging dir's 0700 to the image.
+describe('COPY new destination directories (fsutil copy.go MkdirAll 0755)', () => {
+  it('creates the destination of "COPY . /odd/" 0755 root:root even from a 0700 context root', async () => {
+    await fs.chmod(ctxDir, 0o700);
+    const { dst } = await copy(['.'], { dest: '/odd/' });
+    const st = await fs.stat(path.join(dst, 'odd'));
+    expect(st.mode & 0o7777).toBe(0o755);
+    expect([st.uid, st.gid]).toEqual([0, 0]);
+    const parent = await copy(['a.txt'], { dest: '/deep/er/a.txt' });
+    expect((await fs.stat(path.join(parent.dst, 'deep/er'))).mode & 0o7777).toBe(0o755);
+  });
+  it.skipIf(process.getuid?.() !== 0)('gives a new destination the --chown owner', async () => {
+    const { dst } = await copy(['.'], { dest: '/odd/', chown: '1000:50' });
+    const st = await fs.stat(path.join(dst, 'odd'));
+    expect([st.uid, st.gid, st.mode & 0o777]).toEqual([1000, 50, 0o755]);
+  });
+});
+
+// moby/patternmatcher (MatchesUsingParentResults) and fsutil's walker: an excluded directory is
+// still walked when an exception could match inside it, so "!build/keep.txt" brings that file back.
+describe('.dockerignore exception under an excluded directory', () => {
+  it('COPY . copies build/keep.txt and nothing else of build/', async () => {
+    const c = path.join(tmp, 'exc-ctx');
+    await fs.mkdir(path.join(c, 'build/sub'), { recursive: true });
+    await fs.writeFile(path.join(c, 'build/keep.txt'), 'k');
+    await fs.writeFile(path.join(c, 'build/other.o'), 'o');
+    await fs.writeFile(path.join(c, 'build/sub/x'), 'x');
+    await fs.writeFile(path.join(c, '.dockerignore'), 'build\n!build/keep.txt\n');
+    const ctx = await openContext(c);
+    const { dst } = await copy(['.'], { dest: '/app/' }, { kind: 'context', ctx });
+    expect(await fs.readFile(path.join(dst, 'app/build/keep.txt'), 'utf8')).toBe('k');
+    expect(await exists(path.join(dst, 'app/build/other.o'))).toBe(false);
+    expect(await exists(path.join(dst, 'app/build/sub'))).toBe(false);
+  });
+});

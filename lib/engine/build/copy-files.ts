@@ -170,8 +170,11 @@ export async function copyEntries(entries: CopyEntry[], matches: SourceMatch[], 
     const target = e.sub ? path.posix.join(base, e.sub) : base;
     if (e.sub === '' && e.stat.isDirectory() && target === '/') continue;
     if (e.sub === '' && e.stat.isDirectory() && !opts.parents) {
-      // The destination directory itself: created with the source dir's metadata when missing.
-      if (!(await w.isDir(target))) await w.entry(e, target);
+      // The destination directory itself: created with the source dir's metadata when missing
+      // (fsutil copyDirectory: os.Mkdir(dst, stat.Mode()) + copyFileInfo). The root of a context
+      // or stage is a snapshot root in BuildKit (0755, root), never our host staging dir's 0700.
+      if (e.match.rel === '.') await w.dir(target);
+      else if (!(await w.isDir(target))) await w.entry(e, target);
       else await w.dir(target);
       continue;
     }

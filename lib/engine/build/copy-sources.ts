@@ -86,6 +86,8 @@ export async function walkMatches(root: SourceRoot, matches: SourceMatch[], excl
   const exclude = excludes.length ? new PatternMatcher(excludes) : undefined;
   const ignored = (rel: string, sub: string) =>
     (root.kind === 'context' && rel !== '.' && root.ctx.isExcluded(rel)) || (exclude !== undefined && sub !== '' && exclude.matchesOrParentMatches(sub));
+  const exceptions = root.kind === 'context' ? (root.ctx.ignoreFile?.patterns ?? []).filter((p) => p.exclusion).map((p) => p.pattern.replace(/^!/, '')) : [];
+  const exceptionInside = (dir: string) => exceptions.some((e) => /[*[\]?\\]/.test(e) || e.startsWith(`${dir}/`));
   const out: CopyEntry[] = [];
   for (const m of matches) {
     if (exclude && m.rel !== '.' && exclude.matchesOrParentMatches(m.rel)) continue;
@@ -97,7 +99,17 @@ export async function walkMatches(root: SourceRoot, matches: SourceMatch[], excl
         const abs = path.join(dirAbs, name);
         const childSub = sub ? `${sub}/${name}` : name;
         const rel = m.rel === '.' ? childSub : `${m.rel}/${childSub}`;
-        if (ignored(rel, childSub)) continue;
+        if (ignored(rel, childSub)) {
+          // moby/patternmatcher + fsutil walker: an excluded directory is still entered when an
+          // exception ("!build/keep.txt") could match inside; it is kept only if a child is.
+          if (!exceptionInside(rel)) continue;
+          const st = await fs.lstat(abs);
+          if (!st.isDirectory()) continue;
+          const mark = out.length;
+          await walk(abs, childSub);
+          if (out.length > mark) out.splice(mark, 0, { abs, stat: st, rel, sub: childSub, match: m });
+          continue;
+        }
         const st = await fs.lstat(abs);
         out.push({ abs, stat: st, rel, sub: childSub, match: m });
         if (st.isDirectory()) await walk(abs, childSub);

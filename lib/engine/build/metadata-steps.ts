@@ -1,7 +1,7 @@
 // Metadata instructions: they change the image config only and add an empty_layer history
 // entry (the lesson's FRAC rule: only FROM, RUN, ADD/COPY make layers).
 import path from 'node:path';
-import { addHistory, createdBy, setEnv } from '../image/config-builder.ts';
+import { addHistory, createdBy, expandPorts, setEnv } from '../image/config-builder.ts';
 import type { ContainerConfig } from '../image/image.ts';
 import type { Instruction } from '../dockerfile/index.ts';
 import type { StageState } from './stage-state.ts';
@@ -28,7 +28,7 @@ export function applyMetadata(state: StageState, ins: Instruction, created: stri
       by = createdBy.label(ins.pairs.map((p) => [p.key, p.value]));
       break;
     case 'EXPOSE': {
-      const ports = ins.ports.map((p) => (p.includes('/') ? p.toLowerCase() : `${p}/tcp`));
+      const ports = expandPorts(ins.ports);
       cfg.ExposedPorts = { ...(cfg.ExposedPorts ?? {}) };
       for (const p of ports) cfg.ExposedPorts[p] = {};
       by = createdBy.expose(ins.ports);

@@ -63,7 +63,7 @@ describe.skipIf(!isRoot)('solver without RUN (scratch base)', () => {
     await fs.writeFile(path.join(ctx, 'req.txt'), 'flask==3\n');
     expect(cacheReport((await eng.build(ctx)).events)).toEqual({ 'COPY req.txt /app/': 'req.txt changed', 'COPY app.py /app/': 'parent step rebuilt' });
     await fs.chmod(path.join(ctx, 'app.py'), 0o755);
-    expect(cacheReport((await eng.build(ctx)).events)).toEqual({ 'COPY req.txt /app/': 'CACHED', 'COPY app.py /app/': 'app.py changed' });
+    expect(cacheReport((await eng.build(ctx)).events)).toEqual({ 'COPY req.txt /app/': 'CACHED', 'COPY app.py /app/': 'mode of app.py changed 644→755' });
     expect(cacheReport((await eng.build(ctx, { noCache: true })).events)['COPY req.txt /app/']).toBe('--no-cache');
   });
 

@@ -99,8 +99,8 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
       expanded = expandStage(plan, index, { parent: parent.expanded });
       fromVertex.done({ resultId: state.key });
     } else if (image) {
-      expanded = expandStage(plan, index, { baseEnv: image.config.config?.Env ?? [] });
       const config = newImageConfig(image.config);
+      expanded = expandStage(plan, index, { baseEnv: config.config?.Env ?? [] });
       state = emptyState(config, `from:${image.target.digest}`, image.config.created ?? env.step.created);
       state.layers = image.manifest.layers.map((d, i) => ({ descriptor: d, diffId: image!.config.rootfs.diff_ids[i] }));
       state.shell = config.config?.Shell ?? DEFAULT_SHELL;

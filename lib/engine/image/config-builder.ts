@@ -15,6 +15,10 @@ export function newImageConfig(base?: ImageConfig, platform: { os?: string; arch
     delete copy.created;
     copy.history = copy.history ?? [];
     copy.config = copy.config ?? {};
+    // BuildKit convert.go ("make sure that PATH is always set"): a base without PATH gets
+    // system.DefaultPathEnv prepended, first in Env (not for Windows bases).
+    const env = copy.config.Env ?? [];
+    if (copy.os !== 'windows' && !env.some((e) => e.split('=')[0] === 'PATH')) copy.config.Env = [`PATH=${DEFAULT_PATH}`, ...env];
     return copy;
   }
   return {
@@ -92,7 +96,7 @@ export const createdBy = {
   },
   expose(ports: string[]): string {
     const map: Record<string, Record<string, never>> = {};
-    for (const p of ports) map[p.includes('/') ? p : `${p}/tcp`] = {};
+    for (const p of expandPorts(ports)) map[p] = {};
     return `EXPOSE ${formatMap(map)}`;
   },
   user(user: string): string {
@@ -111,4 +115,21 @@ export const createdBy = {
 
 function withLayer(s: string): string {
   return `${s} # buildkit`;
+}
+
+/** EXPOSE specs as config keys, like BuildKit's dispatchExpose via nat.ParsePortSpecs:
+ *  "80" -> "80/tcp", "7000-7002/tcp" -> one key per port of the range. */
+export function expandPorts(specs: string[]): string[] {
+  const out: string[] = [];
+  for (const spec of specs) {
+    const slash = spec.indexOf('/');
+    const port = slash >= 0 ? spec.slice(0, slash) : spec;
+    const proto = slash >= 0 ? spec.slice(slash + 1).toLowerCase() : 'tcp';
+    const range = /^(\d+)-(\d+)$/.exec(port);
+    const start = range ? Number(range[1]) : NaN;
+    const end = range ? Number(range[2]) : NaN;
+    if (range && start <= end && end <= 65535) for (let n = start; n <= end; n++) out.push(`${n}/${proto}`);
+    else out.push(`${port}/${proto}`);
+  }
+  return out;
 }

@@ -1,0 +1,40 @@
+// Real builds (root) checking behaviour a student compares with BuildKit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { cacheReport, createTestEngine, isRoot, type TestEngine } from './testing/engine.ts';
+
+if (!isRoot) console.warn('fidelity build tests skipped: they need root (files in layers are chowned to 0)');
+
+let eng: TestEngine;
+beforeAll(async () => {
+  if (isRoot) eng = await createTestEngine('fidelity');
+});
+afterAll(async () => {
+  await eng?.dispose();
+});
+
+describe.skipIf(!isRoot)('BuildKit fidelity (real builds)', () => {
+  // frontend/dockerfile/dockerfile2llb/convert.go dispatchExpose -> nat.ParsePortSpecs: a range is each port.
+  it('EXPOSE 7000-7002/tcp exposes three ports', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM scratch\nEXPOSE 7000-7002/tcp 80\n' });
+    await eng.build(ctx, { tags: ['fid:expose'] });
+    const img = await eng.images.get('fid:expose');
+    expect(img.config.config?.ExposedPorts).toEqual({ '7000/tcp': {}, '7001/tcp': {}, '7002/tcp': {}, '80/tcp': {} });
+  });
+
+  // BuildKit's file op cache is content-based (solver/llbsolver/ops/file.go), so a rebuilt stage
+  // whose copied output is byte-identical leaves COPY --from and the steps after it CACHED.
+  it('COPY --from stays CACHED when the rebuilt stage produced identical files', async () => {
+    const ctx = await eng.context({
+      'a.txt': 'same', 'b.txt': 'one',
+      Dockerfile: 'FROM scratch AS build\nCOPY a.txt /out/a.txt\nCOPY b.txt /other/\nFROM scratch\nCOPY --from=build /out /app\nCOPY a.txt /after/\n',
+    });
+    await eng.build(ctx);
+    await fs.writeFile(path.join(ctx, 'b.txt'), 'two');
+    const report = cacheReport((await eng.build(ctx)).events);
+    expect(report['COPY b.txt /other/']).toBe('b.txt changed');
+    expect(report['COPY --from=build /out /app']).toBe('CACHED');
+    expect(report['COPY a.txt /after/']).toBe('CACHED');
+  });
+});
