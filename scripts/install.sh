@@ -7,9 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "Node.js >= 20.9 is required (found: $(node --version 2>/dev/null || echo none))." >&2
+# 20.16 is the first Node 20 with process.getBuiltinModule (the lint worker pool uses it).
+if ! node -e 'process.exit(typeof process.getBuiltinModule === "function" ? 0 : 1)' 2>/dev/null; then
+  echo "Node.js >= 20.16 is required (found: $(node --version 2>/dev/null || echo none))." >&2
   exit 1
 fi
 

@@ -4,8 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/errors.ts';
 import { LintPool, lintPoolOptions } from './lint-pool.ts';
 
-const doubling = (n: number) =>
-  ['FROM busybox', 'ARG A0=x', ...Array.from({ length: n }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`), `RUN echo $A${n}`].join('\n') + '\n';
+// A seed with a space makes every expansion walk its value character by character (word
+// splitting), the slow path; without one an expansion is a single string append.
+const doubling = (n: number, seed = 'x') =>
+  ['FROM busybox', `ARG A0=${seed}`, ...Array.from({ length: n }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`), `RUN echo $A${n}`].join('\n') + '\n';
 const normal = 'FROM busybox:1.36\nUSER 1000\nCMD ["sh"]\n';
 
 const pools: LintPool[] = [];
@@ -65,7 +67,7 @@ describe('lint pool', () => {
     }, 10);
     const t0 = Date.now();
     try {
-      const err = await rejection(p.run({ text: doubling(40), file: 'Dockerfile' }));
+      const err = await rejection(p.run({ text: doubling(40, '"x y"'), file: 'Dockerfile' }));
       expect(err.code).toBe('RESOURCE_LIMIT');
       expect(err.message).toMatch(/took longer than 1.5 s.*LAB_LINT_TIMEOUT_MS/);
     } finally {

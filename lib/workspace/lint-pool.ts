@@ -5,7 +5,7 @@
 // single parse cheap; the pool is the second wall, for what those limits do not foresee.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { EngineError, ErrorCodes } from '../engine/errors.ts';
 import type { LintJob, Problem } from './dockerfile-problems.ts';
 
@@ -36,6 +36,13 @@ export function lintPoolOptions(env: NodeJS.ProcessEnv = process.env): LintPoolO
 
 type Pending = { id: number; job: LintJob; resolve: (p: Problem[]) => void; reject: (e: Error) => void };
 type Slot = { worker: Worker; ready: boolean; pending?: Pending; timer?: NodeJS.Timeout; failure?: EngineError };
+
+const WORKER_FILES: readonly string[] = ['lint-worker-boot.mjs', 'lint-worker.ts'];
+
+// The Worker constructor is taken from Node at run time, not imported: the site's bundler (Turbopack)
+// treats `new Worker(path)` from 'node:worker_threads' as a bundle entry and would try to bundle the
+// worker's tsx loader and esbuild's native binary into the route, which fails `next build`.
+const WorkerThread: typeof Worker = process.getBuiltinModule('node:worker_threads').Worker;
 
 export class LintPool {
   private readonly slots: Slot[] = [];
@@ -75,8 +82,9 @@ export class LintPool {
 
   private spawn(): Slot {
     const dir = path.join(this.opts.repoDir, 'lib', 'workspace');
-    const worker = new Worker(path.join(dir, 'lint-worker-boot.mjs'), {
-      workerData: { entry: pathToFileURL(path.join(dir, 'lint-worker.ts')).href },
+    const [boot, entry] = WORKER_FILES.map((f) => path.join(dir, f));
+    const worker = new WorkerThread(boot, {
+      workerData: { entry: pathToFileURL(entry).href },
       resourceLimits: { maxOldGenerationSizeMb: this.opts.memoryMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
     });
     worker.unref(); // an idle checker never keeps the server alive

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { EngineError, ErrorCodes, isEngineError } from '../errors.ts';
 import { cleanPath, escapesRoot } from '../build-context/paths.ts';
 import { resolveInside } from '../build-context/resolve-source.ts';
-import { frontendLimits } from '../dockerfile/limits.ts';
+import { formatSize, frontendLimits } from '../dockerfile/limits.ts';
 
 /** Largest Dockerfile read from a context or accepted as text: the frontend's own limit (LAB_MAX_DOCKERFILE_BYTES). */
 export const DOCKERFILE_READ_MAX_BYTES = frontendLimits().dockerfileBytes;
@@ -40,7 +40,7 @@ export async function readContextDockerfile(root: string, name: string): Promise
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new EngineError(ErrorCodes.INVALID_INPUT, `failed to read ${rel}: it is not a regular file`);
-    if (st.size > DOCKERFILE_READ_MAX_BYTES) throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `${rel} is ${st.size} bytes; a Dockerfile may have at most ${DOCKERFILE_READ_MAX_BYTES} (LAB_MAX_DOCKERFILE_BYTES)`);
+    if (st.size > DOCKERFILE_READ_MAX_BYTES) throw new EngineError(ErrorCodes.RESOURCE_LIMIT, `the Dockerfile is ${formatSize(st.size)} (${rel}); a Dockerfile may be at most ${formatSize(DOCKERFILE_READ_MAX_BYTES)} (LAB_MAX_DOCKERFILE_BYTES)`);
     const buf = Buffer.alloc(st.size);
     const { bytesRead } = await fh.read(buf, 0, st.size, 0);
     return buf.subarray(0, bytesRead).toString('utf8');

@@ -39,6 +39,9 @@ export class RuneScanner {
   }
 }
 
+/** Any character isSpace accepts (Go's unicode.IsSpace). */
+const ANY_SPACE = /[\t\n\v\f\r\u0085\u2028\u2029\p{Zs}]/u;
+
 /** Collects characters into words, splitting on unquoted white space. */
 export class Words {
   word = '';
@@ -60,6 +63,8 @@ export class Words {
     this.inWord = true;
   }
   addString(s: string): void {
+    // No white space in it (the usual variable value): one append, not one per character.
+    if (s.length > 0 && !ANY_SPACE.test(s)) return this.addRawString(s);
     for (const ch of s) this.addChar(ch);
   }
   addRawString(s: string): void {
