@@ -43,6 +43,13 @@ describe.skipIf(!!cannotBuild)('daemon boundary: the daemon opens no host path a
     expect((await request(sock, 'GET', '/_ping')).text).toBe('OK'); // and the daemon keeps answering
   };
 
+  /** The CLI as the student runs it in the shell: talking to the socket, no engine of its own. */
+  const labIn = (work: string, args: string[]) =>
+    run(process.execPath, [path.resolve('bin/lab.mjs'), ...args], { env: { ...process.env, LAB_HOST: `unix://${sock}`, LAB_ROOT: path.join(work, 'no-such-root') }, cwd: work }).then(
+      (r) => ({ ...r, code: 0 }),
+      (e) => ({ stdout: e.stdout as string, stderr: e.stderr as string, code: e.code as number }),
+    );
+
   beforeAll(async () => {
     fs.mkdirSync(canaryDir, { mode: 0o700 });
     fs.writeFileSync(canary, CANARY, { mode: 0o600 });
@@ -143,6 +150,19 @@ describe.skipIf(!!cannotBuild)('daemon boundary: the daemon opens no host path a
     await expectCanaryIntact();
   }, 60_000);
 
+  it('a .dockerignore (or <Dockerfile>.dockerignore) that is a symlink out of the context is refused, not read', async () => {
+    for (const [q, name] of [['', '.dockerignore'], ['dockerfile=app.Dockerfile', 'app.Dockerfile.dockerignore']] as const) {
+      const r = await build(q, [
+        { name: q ? 'app.Dockerfile' : 'Dockerfile', body: 'FROM scratch\nCOPY . /ctx/\n' },
+        { name: 'a.txt', body: 'a' },
+        { name, type: 'symlink', linkname: canary },
+      ]);
+      expect(lines(r.text).at(-1)).toMatchObject({ type: 'build.error', code: 'CONTEXT_ESCAPE', message: expect.stringContaining(`${name} is a symbolic link that leads outside the build context`) });
+      expectNoLeak(r);
+    }
+    await expectCanaryIntact();
+  }, 60_000);
+
   it('failing requests answer without any host path (LAB_ROOT, tmp, socket dir)', async () => {
     const replies: Reply[] = [
       await build('dockerfile=missing.Dockerfile', [{ name: 'Dockerfile', body: 'FROM busybox\n' }]),
@@ -198,8 +218,7 @@ describe.skipIf(!!cannotBuild)('daemon boundary: the daemon opens no host path a
     fs.mkdirSync(ctx);
     fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM busybox\nRUN --mount=type=secret,id=tok test "$(cat /run/secrets/tok)" = student-token && echo ok > /ok\n');
     fs.writeFileSync(path.join(work, 'tok.txt'), 'student-token');
-    const env = { ...process.env, LAB_HOST: `unix://${sock}`, LAB_ROOT: path.join(work, 'no-such-root') };
-    const lab = (args: string[]) => run(process.execPath, [path.resolve('bin/lab.mjs'), ...args], { env, cwd: work }).then((r) => ({ ...r, code: 0 }), (e) => ({ stdout: e.stdout as string, stderr: e.stderr as string, code: e.code as number }));
+    const lab = (args: string[]) => labIn(work, args);
     const oci = path.join(work, 'img.oci.tar');
     const ok = await lab(['build', '--secret', `id=tok,src=${path.join(work, 'tok.txt')}`, '-o', `type=oci,dest=${oci}`, ctx]);
     expect(ok.code, ok.stderr).toBe(0);
@@ -215,4 +234,21 @@ describe.skipIf(!!cannotBuild)('daemon boundary: the daemon opens no host path a
     expect(fs.readdirSync(work).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     await expectCanaryIntact();
   }, 180_000);
+
+  // BuildKit sends the Dockerfile apart from the context (the "dockerfile" local source) and
+  // reads .dockerignore before filtering, so listing either in .dockerignore neither stops the
+  // build nor lets COPY . copy them (docs: "Build context" > ".dockerignore files").
+  it('through the CLI: a .dockerignore that lists Dockerfile and .dockerignore still builds, and COPY . leaves both out', async () => {
+    const work = fs.mkdtempSync(path.join(tmp, 'student-'));
+    const ctx = path.join(work, 'ctx');
+    fs.mkdirSync(ctx);
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY . /app/\n');
+    fs.writeFileSync(path.join(ctx, '.dockerignore'), 'Dockerfile\n.dockerignore\n*.log\n');
+    fs.writeFileSync(path.join(ctx, 'main.py'), 'print(1)\n');
+    fs.writeFileSync(path.join(ctx, 'debug.log'), 'noise');
+    const out = path.join(work, 'rootfs');
+    const r = await labIn(work, ['build', '-o', `type=local,dest=${out}`, ctx]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'app')).sort()).toEqual(['main.py']);
+  }, 120_000);
 });

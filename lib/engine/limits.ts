@@ -13,6 +13,7 @@
  *   LAB_MAX_ARCHIVE_RATIO        ... expanded / compressed size (a decompression bomb)
  *   LAB_MAX_CONTEXT_BYTES        build context tar a client may send to the daemon
  *   LAB_MAX_CONTEXT_ENTRIES      ... entries in it
+ *   LAB_MAX_DOCKERIGNORE_BYTES   a .dockerignore (or <Dockerfile>.dockerignore) the builder reads
  *   LAB_MAX_BLOB_BYTES           one blob pushed to the registry
  *   LAB_MAX_MANIFEST_BYTES       one manifest pushed to the registry (distribution: 4 MiB)
  *   LAB_MAX_BUILDS_PER_USER      builds of one namespace running at once through the daemon
@@ -43,6 +44,7 @@ export const MAX_ARCHIVE_ENTRIES = envLimit('LAB_MAX_ARCHIVE_ENTRIES', 100_000);
 export const MAX_ARCHIVE_RATIO = envLimit('LAB_MAX_ARCHIVE_RATIO', 100);
 export const MAX_CONTEXT_BYTES = envLimit('LAB_MAX_CONTEXT_BYTES', 1 * GiB);
 export const MAX_CONTEXT_ENTRIES = envLimit('LAB_MAX_CONTEXT_ENTRIES', 100_000);
+export const MAX_DOCKERIGNORE_BYTES = envLimit('LAB_MAX_DOCKERIGNORE_BYTES', 1 * MiB);
 export const MAX_BLOB_BYTES = envLimit('LAB_MAX_BLOB_BYTES', 1 * GiB);
 export const MAX_MANIFEST_BYTES = envLimit('LAB_MAX_MANIFEST_BYTES', 4 * MiB);
 export const MAX_BUILDS_PER_USER = envLimit('LAB_MAX_BUILDS_PER_USER', 2);

@@ -123,13 +123,21 @@ const command: Command = {
 
     const api = await connectEngine({ withBuilder: true });
     try {
+      // As BuildKit does, the Dockerfile travels apart from the context (its own "dockerfile"
+      // source), so listing it in .dockerignore neither stops the build nor puts it in COPY . .
       if (values.file === '-') {
         opts.dockerfileText = await readStdin();
-      } else if (values.file) {
-        const abs = path.resolve(values.file);
+      } else {
+        const abs = path.resolve(values.file ?? path.join(contextDir, 'Dockerfile'));
         const rel = path.relative(contextDir, abs);
-        if (!rel.startsWith('..') && !path.isAbsolute(rel)) opts.dockerfilePath = rel;
-        else opts.dockerfileText = await fs.readFile(abs, 'utf8');
+        const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+        if (inside) opts.dockerfilePath = rel;
+        // a missing in-context Dockerfile is left for the daemon to report in its own words
+        const text = await fs.readFile(abs, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          if (inside && err.code === 'ENOENT') return undefined;
+          throw err;
+        });
+        if (text !== undefined) opts.dockerfileText = text;
       }
       // the export comes back as a stream; this process writes it with its own rights
       const target: OutputTarget | undefined = outputSpec ? openOutputTarget(outputSpec) : undefined;

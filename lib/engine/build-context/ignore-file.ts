@@ -1,7 +1,10 @@
 // Reading .dockerignore files (moby's ignorefile.ReadAll rules) and finding the right one.
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import { EngineError, ErrorCodes, isEngineError } from '../errors.ts';
+import { limitError, MAX_DOCKERIGNORE_BYTES } from '../limits.ts';
+import { humanSize } from './human-size.ts';
 import { cleanPath } from './paths.ts';
+import { readInside, type InsideRead } from './read-inside.ts';
 import type { IgnoreFile, IgnorePattern } from './index.ts';
 
 /**
@@ -31,22 +34,31 @@ export function parseIgnoreFile(text: string): IgnorePattern[] {
  * Finds the ignore file for a build: "<Dockerfile>.dockerignore" next to the Dockerfile wins
  * over "<context>/.dockerignore". `dockerfile` is a path (absolute, or relative to the
  * process's working directory, like `docker build -f`). Returns null when neither exists.
+ * Each candidate is read confined to its directory (the context root, or the Dockerfile's
+ * directory when it lies outside the context): a symlinked .dockerignore is followed only while
+ * it stays inside, as BuildKit reads it from the transferred context, never from the host.
  */
 export async function loadIgnoreFile(contextDir: string, dockerfile?: string): Promise<IgnoreFile | null> {
-  const candidates: string[] = [];
-  const df = path.resolve(dockerfile ?? path.join(contextDir, 'Dockerfile'));
-  candidates.push(df + '.dockerignore');
-  candidates.push(path.join(path.resolve(contextDir), '.dockerignore'));
-  for (const file of candidates) {
-    let text: string;
+  const root = path.resolve(contextDir);
+  const df = path.resolve(dockerfile ?? path.join(root, 'Dockerfile'));
+  const dfRel = path.relative(root, df);
+  const candidates: [string, string][] = [
+    dfRel.startsWith('..') || path.isAbsolute(dfRel) ? [path.dirname(df), path.basename(df) + '.dockerignore'] : [root, dfRel + '.dockerignore'],
+    [root, '.dockerignore'],
+  ];
+  for (const [dir, rel] of candidates) {
+    let r: InsideRead;
     try {
-      const st = await fs.stat(file);
-      if (!st.isFile()) continue;
-      text = await fs.readFile(file, 'utf8');
-    } catch {
-      continue;
+      r = await readInside(dir, rel, MAX_DOCKERIGNORE_BYTES);
+    } catch (err) {
+      if (isEngineError(err) && err.code === ErrorCodes.CONTEXT_ESCAPE) {
+        throw new EngineError(ErrorCodes.CONTEXT_ESCAPE, `${rel} is a symbolic link that leads outside the build context; the builder reads only files inside it`);
+      }
+      throw err;
     }
-    return { path: file, patterns: parseIgnoreFile(text) };
+    if (r.kind === 'too-big') throw limitError(`${rel} is ${humanSize(r.size)}`, humanSize(MAX_DOCKERIGNORE_BYTES), 'LAB_MAX_DOCKERIGNORE_BYTES', 'an ignore file lists patterns, one a line');
+    if (r.kind !== 'file') continue;
+    return { path: path.join(dir, rel), patterns: parseIgnoreFile(r.text) };
   }
   return null;
 }

@@ -58,7 +58,9 @@ export class Solver implements Builder {
     const buildId = randomBytes(8).toString('hex');
     const tags = (req.tags ?? []).map((t) => formatReference(parseReference(t)));
     const dockerfileName = req.dockerfilePath ?? 'Dockerfile';
-    if (req.dockerfileText === undefined) checkedDockerfileName(dockerfileName); // refused before anything is read
+    // refused before anything is read; a path given with the text still names the ignore file
+    const namedInContext = req.dockerfilePath !== undefined || req.dockerfileText === undefined;
+    if (namedInContext) checkedDockerfileName(dockerfileName);
     progress.emit({ type: 'build.started', buildId, dockerfile: dockerfileName, target: req.target, tags });
     const cleanups: (() => Promise<void>)[] = [];
     let text = '';
@@ -86,7 +88,7 @@ export class Solver implements Builder {
       const context = () =>
         (ctxPromise ??= (async () => {
           const ign = progress.vertex('[internal] load .dockerignore', { internal: true });
-          const ctx = await openContext(contextDir, { dockerfile: req.dockerfileText === undefined ? path.resolve(contextDir, dockerfileName) : undefined });
+          const ctx = await openContext(contextDir, { dockerfile: namedInContext ? path.resolve(contextDir, checkedDockerfileName(dockerfileName)) : undefined });
           ign.status('ignore', `transferring context: ${ctx.ignoreFile ? (await fs.stat(ctx.ignoreFile.path).catch(() => ({ size: 0 }))).size : 0}B`, { done: true });
           ign.done();
           const load = progress.vertex('[internal] load build context', { internal: true });
