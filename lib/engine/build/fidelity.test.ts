@@ -38,11 +38,3 @@ describe.skipIf(!isRoot)('BuildKit fidelity (real builds)', () => {
     expect(report['COPY a.txt /after/']).toBe('CACHED');
   });
 });
-
-describe.skipIf(!isRoot)('BuildKit fidelity: probes', () => {
-  it('probe dockerignore listing Dockerfile', async () => {
-    const ctx = await eng.context({ 'a.txt': 'x', '.dockerignore': 'Dockerfile\n.dockerignore\n', Dockerfile: 'FROM scratch\nCOPY . /app/\n' });
-    const r = await eng.build(ctx, { tags: ['fid:ign'] });
-    console.log(JSON.stringify(r.events.filter((e: {type:string}) => e.type !== 'log').slice(-5)));
-  });
-});
