@@ -1,6 +1,8 @@
 // One filesystem step (RUN, COPY, ADD, WORKDIR) with the cache around it: key from the parent's
 // key and the inputs; a hit reuses the recorded layer; a miss says why, prepares a snapshot on
 // the parent's layers, runs the step, commits the layer and records it.
+import { randomBytes } from 'node:crypto';
+import { serialisedBy } from '../content-store/file-queue.ts';
 import { EngineError, ErrorCodes, isEngineError, type SourceRange } from '../errors.ts';
 import type { BuildCache, StepInputs } from '../build-cache/cache.ts';
 import { cacheKey, stepIdentity } from '../build-cache/cache-key.ts';
@@ -64,9 +66,26 @@ function historyText(step: FsStep, madeLayer: boolean): string {
   return typeof step.createdBy === 'function' ? step.createdBy(madeLayer) : step.createdBy;
 }
 
+/**
+ * Steps with the same cache key never run at once on one cache: the later one waits and then
+ * finds the first one's record (CACHED), as BuildKit's solver shares one vertex between
+ * concurrent jobs (solver/jobs.go). Without it, ten identical builds each run the step, make
+ * layers differing by file times, and end with different image IDs.
+ */
+const cacheIds = new WeakMap<BuildCache, string>();
+function cacheId(cache: BuildCache): string {
+  let id = cacheIds.get(cache);
+  if (!id) cacheIds.set(cache, (id = 'root' in cache && typeof cache.root === 'string' ? cache.root : randomBytes(8).toString('hex')));
+  return id;
+}
+
 export async function runFsStep(ctx: StepContext, state: StageState, step: FsStep): Promise<StepSummary> {
-  const started = Date.now();
   const key = cacheKey(state.key, step.inputs);
+  return serialisedBy(`build-step ${cacheId(ctx.cache)} ${key}`, () => runFsStepNow(ctx, state, step, key));
+}
+
+async function runFsStepNow(ctx: StepContext, state: StageState, step: FsStep, key: string): Promise<StepSummary> {
+  const started = Date.now();
   const identity = identityOf(ctx, step);
   const summary: StepSummary = { stage: step.stage.index, stageName: step.stage.name, index: step.index, instruction: step.instruction, line: step.line.start, cached: false, durationMs: 0 };
   try {

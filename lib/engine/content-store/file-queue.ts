@@ -7,7 +7,11 @@ const queues = new Map<string, Promise<unknown>>();
 
 /** Runs `update` after every earlier update queued for `file` in this process has settled. */
 export function serialisedByFile<T>(file: string, update: () => Promise<T>): Promise<T> {
-  const key = path.resolve(file);
+  return serialisedBy(path.resolve(file), update);
+}
+
+/** The same queue for any string key (name it so that it cannot collide with a path). */
+export function serialisedBy<T>(key: string, update: () => Promise<T>): Promise<T> {
   const run = (queues.get(key) ?? Promise.resolve()).then(update);
   const tail = run.catch(() => undefined);
   queues.set(key, tail);

@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ContentStore, Digest } from '../content-store/content-store.ts';
 import { digestHex } from '../content-store/digest.ts';
+import { serialisedByFile } from '../content-store/file-queue.ts';
 import { EngineError } from '../errors.ts';
 import { applyLayer } from '../layer/apply-layer.ts';
 import type { LowerDir } from '../layer/upperdir-changes.ts';
@@ -97,8 +98,21 @@ export class LayerCache {
     throw new EngineError('INTERNAL', `no short name for ${diffId}`);
   }
 
-  /** Registers a directory already in lowerdir form (a committed upperdir) under `diffId`. */
-  async adopt(diffId: Digest, dir: string, opaqueDirs: string[], digest?: Digest): Promise<void> {
+  /**
+   * Registers a directory already in lowerdir form (a committed upperdir) under `diffId`.
+   * Two steps may commit the same diffId at once (identical output): they are serialised, and
+   * the second finds the layer complete and discards its copy.
+   */
+  adopt(diffId: Digest, dir: string, opaqueDirs: string[], digest?: Digest): Promise<void> {
+    return this.serial(diffId, () => this.adoptNow(diffId, dir, opaqueDirs, digest));
+  }
+
+  /** Runs `fn` after every earlier adopt/extract of the same layer directory (in this process) has settled. */
+  private serial(diffId: Digest, fn: () => Promise<void>): Promise<void> {
+    return serialisedByFile(this.dir(diffId), fn);
+  }
+
+  private async adoptNow(diffId: Digest, dir: string, opaqueDirs: string[], digest?: Digest): Promise<void> {
     if (await this.has(diffId)) {
       await fs.rm(dir, { recursive: true, force: true });
       return;
@@ -134,7 +148,7 @@ export class LayerCache {
   ensure(ref: LayerRef): Promise<void> {
     let p = this.inflight.get(ref.diffId);
     if (!p) {
-      p = this.extract(ref).finally(() => this.inflight.delete(ref.diffId));
+      p = this.serial(ref.diffId, () => this.extract(ref)).finally(() => this.inflight.delete(ref.diffId));
       this.inflight.set(ref.diffId, p);
     }
     return p;
