@@ -1,13 +1,13 @@
 // Bad input gets a clear message (or 4xx) and writes nothing.
 import { expect, test } from '@playwright/test';
-import { shot, signIn, signUp, uniqueEmail } from './helpers.ts';
+import { shot, signIn, signOut, signUp, uniqueEmail } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 const user = { email: uniqueEmail('carol'), password: 'a fine password' };
 
 test('sign-up and sign-in reject bad input with a clear message', async ({ page }) => {
   await signUp(page, user.email, user.password);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
 
   // Duplicate email.
   await page.goto('/signup');
@@ -41,7 +41,7 @@ test('sign-up and sign-in reject bad input with a clear message', async ({ page 
   await expect(page.getByTestId('error-page')).toContainText('Nothing was saved');
   await shot(page, 'signup-oversized');
   await signUp(page, huge, 'a normal password'); // the email was not taken by the failed post
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
 
   // Wrong password.
   await page.goto('/signin');

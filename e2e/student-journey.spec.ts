@@ -106,6 +106,7 @@ test('drill flashcards with the keyboard, including undo', async ({ page }) => {
 
   // Practice mode never changes the schedule.
   await page.getByTestId('practice-toggle').check();
+  await expect(page.getByTestId('practice-toggle')).not.toBeFocused(); // focus is back on the card, so Space reveals
   await page.keyboard.press('Space');
   await page.keyboard.press('1');
   await expect(page.getByTestId('drill-message')).toContainText('schedule is unchanged');

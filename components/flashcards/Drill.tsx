@@ -99,7 +99,8 @@ export function Drill({ cards, initialDeck }: { cards: CardView[]; initialDeck: 
   const togglePractice = () => {
     setPractice((p) => !p);
     // Back to the card, so Space reveals instead of toggling the checkbox again.
-    requestAnimationFrame(() => cardRef.current?.focus());
+    cardRef.current?.focus();
+    requestAnimationFrame(() => cardRef.current?.focus()); // and again if the card re-rendered
     setRevealed(false);
     setPracticeHistory([]);
     setMessage(null);
