@@ -109,8 +109,9 @@ function StepRow({ step, dockerfile }: { step: TraceStep; dockerfile: string }) 
         {step.metadata && <span>image config only, no layer</span>}
         {step.durationMs !== undefined && !step.metadata && <span>{formatDuration(step.durationMs)}</span>}
         {step.layer && (
-          <span title={step.layer.digest}>
-            layer {formatSize(step.layer.size)} <code>{shortDigest(step.layer.digest)}</code>
+          <span title={`${step.layer.digest}; ${formatSize(step.layer.size)} compressed, as pushed to a registry`} data-testid="layer-size">
+            {/* the files' size, as `docker history` shows it; the blob's compressed size is in the title */}
+            layer {formatSize(step.layer.contentSize ?? step.layer.size)} <code>{shortDigest(step.layer.digest)}</code>
           </span>
         )}
         {step.status === 'done' && !step.layer && !step.metadata && <span>{/^FROM\s/i.test(step.text) ? 'base image' : 'no filesystem change'}</span>}

@@ -59,6 +59,8 @@ export interface LayerRecord {
   descriptor: Descriptor;
   diffId: Digest;
   uncompressedSize?: number;
+  /** Files' bytes, the SIZE of `docker history` (absent in records written before it existed). */
+  contentSize?: number;
 }
 
 export interface CacheRecord {

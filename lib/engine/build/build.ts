@@ -100,7 +100,7 @@ export type StepSummary = {
   /** Why the step ran (absent when cached or for metadata steps). */
   missReason?: string;
   /** The layer the step produced; absent for empty_layer steps. */
-  layer?: { digest: Digest; diffId: Digest; size: number };
+  layer?: { digest: Digest; diffId: Digest; size: number; contentSize?: number };
   durationMs: number;
 };
 

@@ -50,4 +50,39 @@ describe.skipIf(!isRoot)('BuildKit fidelity (real builds)', () => {
     const ran = results.filter((r) => cacheReport(r.events)['RUN echo hi > /x'] !== 'CACHED');
     expect(ran).toHaveLength(1); // the step ran once; the other nine found its record
   }, 180_000);
+
+  // `docker history` SIZE is the files' bytes (moby archive.ChangesSize), not the blob: the
+  // trace used to show a 68-byte file's layer as 356B (its gzip) while history said 68B.
+  it('a step\'s layer size in the trace is the SIZE docker history shows', async () => {
+    const ctx = await eng.context({ 'a.txt': 'x'.repeat(68), Dockerfile: 'FROM scratch\nCOPY a.txt /a.txt\n' });
+    const { result, events } = await eng.build(ctx, { tags: ['fid:size'] });
+    const done = events.find((e) => e.type === 'vertex.done' && e.layer);
+    const layer = done?.type === 'vertex.done' ? done.layer : undefined;
+    expect(layer?.contentSize).toBe(68);
+    const img = await eng.images.get('fid:size');
+    expect((await eng.images.layerUsage(img.manifest.layers[0])).contentSize).toBe(68);
+    expect(layer?.size).toBe(img.manifest.layers[0].size); // the compressed size stays available
+    expect(result.steps.find((s) => s.layer)?.layer?.contentSize).toBe(68);
+    // and a cached rebuild reports the same
+    const again = await eng.build(ctx);
+    expect(again.result.steps.find((s) => s.layer)?.layer?.contentSize).toBe(68);
+  });
+
+  // BuildKit's scheduler starts a vertex when its inputs are done (solver/scheduler.go), so a
+  // COPY --from step appears after the source stage's steps, never in front of them.
+  it('multi-stage: COPY --from=build starts after the build stage\'s steps finished', async () => {
+    const ctx = await eng.context({
+      'a.txt': 'a',
+      Dockerfile: 'FROM busybox AS build\nRUN sleep 0.2; echo hi > /x\nRUN echo two > /y\nFROM scratch\nCOPY a.txt /a\nCOPY --from=build /x /x\n',
+    });
+    const { events } = await eng.build(ctx);
+    const order: string[] = [];
+    for (const e of events) if (e.type === 'vertex.started' && e.step) order.push(e.name);
+    const copyFrom = order.findIndex((n) => n.includes('COPY --from=build'));
+    expect(copyFrom).toBeGreaterThan(order.findIndex((n) => n.includes('[build 3/3] RUN echo two')));
+    const buildLast = events.find((e) => e.type === 'vertex.started' && e.name.includes('[build 3/3]'));
+    const doneBuild = events.findIndex((e) => e.type === 'vertex.done' && buildLast?.type === 'vertex.started' && e.vertex === buildLast.vertex);
+    const startCopy = events.findIndex((e) => e.type === 'vertex.started' && e.name.includes('COPY --from=build'));
+    expect(startCopy).toBeGreaterThan(doneBuild);
+  });
 });

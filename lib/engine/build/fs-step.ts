@@ -103,7 +103,7 @@ async function runFsStepNow(ctx: StepContext, state: StageState, step: FsStep, k
         await ctx.cache.remember({ identity, key, parentKey, inputs: step.inputs });
         step.vertex.cached(key);
         summary.cached = true;
-        summary.layer = rec.layer && { digest: rec.layer.descriptor.digest, diffId: rec.layer.diffId, size: rec.layer.descriptor.size };
+        summary.layer = rec.layer && { digest: rec.layer.descriptor.digest, diffId: rec.layer.diffId, size: rec.layer.descriptor.size, contentSize: rec.layer.contentSize };
         summary.durationMs = Date.now() - started;
         return summary;
       }
@@ -122,7 +122,7 @@ async function runFsStepNow(ctx: StepContext, state: StageState, step: FsStep, k
     }
     const layer = result.empty
       ? undefined
-      : { descriptor: { mediaType: result.mediaType, digest: result.digest, size: result.size }, diffId: result.diffId, uncompressedSize: result.uncompressedSize };
+      : { descriptor: { mediaType: result.mediaType, digest: result.digest, size: result.size }, diffId: result.diffId, uncompressedSize: result.uncompressedSize, contentSize: result.contentSize };
     await ctx.cache.put({ key, layer, created: ctx.created });
     if (layer) state.layers.push(layer);
     addHistory(state.config, { createdBy: historyText(step, !!layer), created: ctx.created, diffId: layer?.diffId });
@@ -131,7 +131,7 @@ async function runFsStepNow(ctx: StepContext, state: StageState, step: FsStep, k
     state.rebuilt = true;
     state.dirty = true;
     state.lastCreated = ctx.created;
-    summary.layer = layer && { digest: layer.descriptor.digest, diffId: layer.diffId, size: layer.descriptor.size };
+    summary.layer = layer && { digest: layer.descriptor.digest, diffId: layer.diffId, size: layer.descriptor.size, contentSize: layer.contentSize };
     summary.durationMs = Date.now() - started;
     step.vertex.done({ layer: summary.layer, resultId: key });
     return summary;

@@ -129,6 +129,18 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
     stageCtx.filterName = filtered;
   }
 
+  /** Earlier stages this instruction reads (COPY --from, RUN --mount from=); image refs are not stages. */
+  const sourceStages = (ins: Instruction): number[] => {
+    const refs: string[] = [];
+    try {
+      if (ins.kind === 'COPY' && ins.from !== undefined) refs.push(new ShellLexer(plan.parse.escapeToken).process(ins.from, envToMap(state.env)).result);
+    } catch {
+      // a bad --from expansion is reported by the step itself, on its own vertex
+    }
+    if (ins.kind === 'RUN') for (const m of ins.mounts) if (m.from !== undefined) refs.push(m.from);
+    return refs.map((r) => stageRef(plan, r, index)).filter((i): i is number => i !== undefined);
+  };
+
   const runOne = async (ins: Instruction, envAfter: string[], j: number, trigger: boolean): Promise<void> => {
     if (env.signal.aborted) throw new EngineError(ErrorCodes.RUN_FAILED, 'build cancelled');
     if (!trigger) globalIndex++;
@@ -139,6 +151,10 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
       return;
     }
     if (!trigger) fsIndex++;
+    // BuildKit starts a vertex only when its inputs exist: the stages a step copies or mounts
+    // from finish first, so the trace shows them in the order they ran ([build 2/2] before
+    // [3/3] COPY --from=build). A failed source stage has already reported its own error.
+    for (const i of sourceStages(ins)) await env.stage(i);
     const label = trigger ? `[${prefix}${fsIndex}/${fsTotal}] ONBUILD ${shown(ins)}` : `[${prefix}${fsIndex}/${fsTotal}] ${shown(ins)}`;
     const vertex = progress.vertex(label, { step: position(fsIndex, fsTotal), instruction: trigger ? `ONBUILD ${shown(ins)}` : shown(ins), range: ins.range });
     const base = { vertex, stage: { index, name: stage.name }, index: j + 2, keyword: ins.kind, instruction: shown(ins), line: ins.range };

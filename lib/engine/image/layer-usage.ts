@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { entryContentBytes } from '../layer/content-size.ts';
 import type { LayerUsage } from './image.ts';
 
 export async function measureLayer(src: Readable, gzipped: boolean): Promise<LayerUsage> {
@@ -19,11 +20,7 @@ export async function measureLayer(src: Readable, gzipped: boolean): Promise<Lay
   });
   const extract = tar.extract();
   extract.on('entry', (h, stream, next) => {
-    const base = h.name.replace(/\/+$/, '').split('/').pop() ?? '';
-    if (!base.startsWith('.wh.')) {
-      if (h.type === 'file' || h.type === 'contiguous-file') contentSize += h.size ?? 0;
-      else if (h.type === 'symlink') contentSize += Buffer.byteLength(h.linkname ?? '');
-    }
+    contentSize += entryContentBytes(h);
     stream.on('end', next);
     stream.resume();
   });

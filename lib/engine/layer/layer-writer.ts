@@ -15,6 +15,7 @@ import { EngineError } from '../errors.ts';
 import { LAYER_MEDIA_TYPE_GZIP, LAYER_MEDIA_TYPE_TAR, WHITEOUT_PREFIX, type LayerResult, type WriteLayerOptions } from './layer.ts';
 import { enableRawPax, encodePaxRecords, isAscii, ustarFallbackName } from './pax.ts';
 import type { ChangeSet } from './upperdir-changes.ts';
+import { entryContentBytes } from './content-size.ts';
 import { ParallelGzip } from './parallel-gzip.ts';
 import { comparePaths } from './walk.ts';
 
@@ -231,6 +232,7 @@ export async function writeLayer(store: ContentStore, set: ChangeSet, opts: Writ
       diffId,
       size: info.size,
       uncompressedSize,
+      contentSize: entries.reduce((n, e) => n + entryContentBytes({ name: e.header.name ?? e.name, type: e.header.type, size: e.header.size, linkname: e.header.linkname }), 0),
       mediaType: gz ? LAYER_MEDIA_TYPE_GZIP : LAYER_MEDIA_TYPE_TAR,
       entries: entries.length,
       empty: entries.length === 0,

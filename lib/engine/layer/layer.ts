@@ -89,6 +89,8 @@ export interface LayerResult {
   size: number;
   /** Size of the uncompressed tar in bytes. */
   uncompressedSize: number;
+  /** Files' and link targets' bytes: the SIZE `docker history` shows (content-size.ts). */
+  contentSize: number;
   mediaType: string;
   /** Number of tar entries (0 = nothing changed: docker shows such a step with 0B). */
   entries: number;

@@ -112,6 +112,8 @@ export type LayerSummary = {
   digest: string;
   diffId: string;
   size: number;
+  /** Files' and link targets' bytes: what `docker history` shows as SIZE (layer/content-size.ts). */
+  contentSize?: number;
 };
 
 export type VertexDone = {
