@@ -10,6 +10,9 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { EngineError, ErrorCodes, type SourceRange } from '../errors.ts';
+import { CAPABILITY_XATTR } from '../layer/layer.ts';
+import { PaxSniffer } from '../layer/pax-sniffer.ts';
+import { setXattr } from '../layer/xattr.ts';
 import { formatBytes, limitError, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_RATIO } from '../limits.ts';
 
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
@@ -144,6 +147,10 @@ export async function extractArchive(file: string, comp: Compression, destHost: 
   let entries = 0;
   let bytes = 0;
   const extract = tar.extract();
+  // security.capability comes from the raw PAX record (tar-stream decodes values as text);
+  // set after chown, which clears it, as moby's archive.Untar applies SCHILY.xattr records
+  const sniffer = new PaxSniffer();
+  const caps: [string, string][] = [];
   const done = (async () => {
     for await (const entry of extract) {
       const h = entry.header;
@@ -170,6 +177,8 @@ export async function extractArchive(file: string, comp: Compression, destHost: 
           await fsp.chown(host, uid, gid);
           await fsp.chmod(host, mode);
           await fsp.utimes(host, mtime, mtime);
+          const cap = sniffer.capabilities.get(h.name);
+          if (cap) caps.push([host, cap.toString('hex')]);
           bytes += h.size ?? 0;
           break;
         }
@@ -201,8 +210,10 @@ export async function extractArchive(file: string, comp: Compression, destHost: 
     source.destroy();
     extract.destroy(err);
   });
-  source.pipe(guard).pipe(extract);
+  sniffer.on('error', (err) => extract.destroy(err));
+  source.pipe(guard).pipe(sniffer).pipe(extract);
   await done.finally(() => source.destroy());
+  for (const [host, hex] of caps) await setXattr(host, CAPABILITY_XATTR, hex);
   for (const d of dirTimes.reverse()) await fsp.utimes(d.host, d.mtime, d.mtime);
   return { entries, bytes };
 }

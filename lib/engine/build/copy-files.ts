@@ -5,6 +5,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError, ErrorCodes, type SourceRange } from '../errors.ts';
 import { mkdirAllInRoot, resolveInRoot } from '../executor/scoped-path.ts';
+import { CAPABILITY_XATTR } from '../layer/layer.ts';
+import { readXattrsOf, setXattr } from '../layer/xattr.ts';
 import type { CopyEntry, SourceMatch } from './copy-sources.ts';
 
 /** A file whose bytes come from the Dockerfile (heredoc) or a download (ADD URL). */
@@ -42,6 +44,8 @@ class Writer {
   private readonly dirs = new Map<string, string>();
   private readonly links = new Map<string, string>();
   private readonly dirTimes: { host: string; atime: Date; mtime: Date }[] = [];
+  /** [source, destination] of regular files copied from a stage or image (COPY --from). */
+  private readonly capsFrom: [string, string][] = [];
   readonly stats: CopyStats = { files: 0, dirs: 0, bytes: 0 };
 
   constructor(private readonly o: CopyOptions) {}
@@ -118,6 +122,7 @@ class Writer {
       await fs.chown(host, own.uid, own.gid);
       await fs.chmod(host, this.mode(st.mode, false));
       await fs.utimes(host, st.atime, st.mtime);
+      if (this.o.preserveOwner) this.capsFrom.push([e.abs, host]);
       this.stats.bytes += st.size;
     } else {
       this.fail(`${e.abs}: only files, directories and symbolic links can be copied`);
@@ -136,8 +141,18 @@ class Writer {
     this.stats.bytes += Buffer.byteLength(f.data);
   }
 
-  /** Directory mtimes last: writing children changed them. */
+  /**
+   * File capabilities of COPY --from files last (chown clears security.capability), as
+   * fsutil's copy does with copyXAttrs; then directory mtimes: writing children changed them.
+   */
   async finish(): Promise<void> {
+    if (this.capsFrom.length) {
+      const caps = await readXattrsOf(this.capsFrom.map(([src]) => src), `^${CAPABILITY_XATTR.replace('.', '\\.')}$`);
+      for (const [src, host] of this.capsFrom) {
+        const hex = caps.get(src)?.get(CAPABILITY_XATTR);
+        if (hex) await setXattr(host, CAPABILITY_XATTR, hex);
+      }
+    }
     for (const d of this.dirTimes.reverse()) await fs.utimes(d.host, d.atime, d.mtime);
   }
 

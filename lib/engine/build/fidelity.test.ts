@@ -2,7 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import { PaxSniffer } from '../layer/pax-sniffer.ts';
+import { CAP_HEX } from '../layer/testing.ts';
 import { cacheReport, createTestEngine, isRoot, type TestEngine } from './testing/engine.ts';
+
+const run = promisify(execFile);
 
 if (!isRoot) console.warn('fidelity build tests skipped: they need root (files in layers are chowned to 0)');
 
@@ -84,5 +93,29 @@ describe.skipIf(!isRoot)('BuildKit fidelity (real builds)', () => {
     const doneBuild = events.findIndex((e) => e.type === 'vertex.done' && buildLast?.type === 'vertex.started' && e.vertex === buildLast.vertex);
     const startCopy = events.findIndex((e) => e.type === 'vertex.started' && e.name.includes('COPY --from=build'));
     expect(startCopy).toBeGreaterThan(doneBuild);
+  });
+
+  // File capabilities survive ADD's extraction (moby pkg/archive createTarFile applies the
+  // SCHILY.xattr records) and COPY --from (fsutil copy: copyXAttrs), so `ping` built with
+  // cap_net_raw still works as a non-root USER in the final stage.
+  it('security.capability survives ADD of an archive and COPY --from', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM scratch AS base\nADD app.tar /opt/\nFROM scratch\nCOPY --from=base /opt/ping /bin/ping\n' });
+    const src = path.join(eng.root, 'cap-src');
+    await fs.mkdir(src, { recursive: true });
+    await fs.writeFile(path.join(src, 'ping'), 'binary', { mode: 0o755 });
+    await run('setfattr', ['-n', 'security.capability', '-v', `0x${CAP_HEX}`, path.join(src, 'ping')]);
+    await run('tar', ['--xattrs', '--xattrs-include=security.capability', '-C', src, '-cf', path.join(ctx, 'app.tar'), 'ping']);
+    await eng.build(ctx, { tags: ['fid:caps'], target: 'base' });
+    await eng.build(ctx, { tags: ['fid:caps2'] });
+    const capOf = async (tag: string, name: string) => {
+      const img = await eng.images.get(tag);
+      const layer = img.manifest.layers.at(-1)!;
+      const sniffer = new PaxSniffer();
+      const sink = new Writable({ write: (_c, _e, cb) => cb() });
+      await pipeline(await eng.store.createReadStream(layer.digest), createGunzip(), sniffer, sink);
+      return sniffer.capabilities.get(name)?.toString('hex');
+    };
+    expect(await capOf('fid:caps', 'opt/ping')).toBe(CAP_HEX);
+    expect(await capOf('fid:caps2', 'bin/ping')).toBe(CAP_HEX);
   });
 });

@@ -24,14 +24,11 @@ function unescapeName(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/**
- * Xattrs matching `pattern` (a getfattr -m regex) for every path under `root`, without
- * following symlinks. Keys are relative POSIX paths ("" = root), values hex strings.
- */
-export async function readXattrsRecursive(root: string, pattern: string): Promise<Map<string, Map<string, string>>> {
+/** Runs getfattr -d (hex values, never following symlinks) and returns "# file:" path -> name -> hex. */
+async function getfattr(args: string[], what: string): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
   const text = await new Promise<string>((resolve, reject) => {
-    const child = spawn('getfattr', ['-R', '-P', '-h', '--absolute-names', '-e', 'hex', '-d', '-m', pattern, root], {
+    const child = spawn('getfattr', ['-P', '-h', '--absolute-names', '-e', 'hex', '-d', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
@@ -44,18 +41,15 @@ export async function readXattrsRecursive(root: string, pattern: string): Promis
     child.on('close', (code) => {
       // exit 1 with only "No such attribute"-like noise is fine; real failures print paths
       if (code !== 0 && /Operation not permitted|Permission denied/.test(stderr)) {
-        reject(new EngineError('SNAPSHOT_ERROR', `getfattr failed on ${root}: ${stderr.trim()}`));
+        reject(new EngineError('SNAPSHOT_ERROR', `getfattr failed on ${what}: ${stderr.trim()}`));
       } else resolve(Buffer.concat(chunks).toString('latin1'));
     });
   });
   let current: Map<string, string> | undefined;
-  const absRoot = path.resolve(root);
   for (const line of text.split('\n')) {
     if (line.startsWith('# file: ')) {
-      const abs = unescapeName(Buffer.from(line.slice(8), 'latin1').toString('utf8'));
-      const rel = path.relative(absRoot, abs).split(path.sep).join('/');
       current = new Map();
-      out.set(rel, current);
+      out.set(unescapeName(Buffer.from(line.slice(8), 'latin1').toString('utf8')), current);
     } else if (current && line.includes('=')) {
       const eq = line.indexOf('=');
       const value = line.slice(eq + 1);
@@ -63,6 +57,27 @@ export async function readXattrsRecursive(root: string, pattern: string): Promis
     }
   }
   for (const [k, v] of out) if (v.size === 0) out.delete(k);
+  return out;
+}
+
+/**
+ * Xattrs matching `pattern` (a getfattr -m regex) for every path under `root`, without
+ * following symlinks. Keys are relative POSIX paths ("" = root), values hex strings.
+ */
+export async function readXattrsRecursive(root: string, pattern: string): Promise<Map<string, Map<string, string>>> {
+  const absRoot = path.resolve(root);
+  const out = new Map<string, Map<string, string>>();
+  for (const [abs, attrs] of await getfattr(['-R', '-m', pattern, root], root)) out.set(path.relative(absRoot, abs).split(path.sep).join('/'), attrs);
+  return out;
+}
+
+/** The same for a list of absolute paths (keys are those paths), a few hundred per getfattr run. */
+export async function readXattrsOf(files: string[], pattern: string): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>();
+  for (let i = 0; i < files.length; i += 256) {
+    const batch = files.slice(i, i + 256);
+    for (const [abs, attrs] of await getfattr(['-m', pattern, '--', ...batch], `${batch.length} files`)) out.set(abs, attrs);
+  }
   return out;
 }
 
