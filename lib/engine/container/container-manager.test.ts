@@ -137,6 +137,17 @@ describe.skipIf(!!reason)('containers (runc + OverlayFS)', () => {
     await expect(env.manager.create({ image: 'busybox', entrypoint: [] })).rejects.toThrow(/no command specified/);
   });
 
+  // Docker's overlay2 mounts with short relative names (l/…), so `mount` in a container shows
+  // no host directory; ours shows L/l/… and upper/work. (/proc/self/mountinfo still names the
+  // source of the /etc/hosts bind mounts, as it does under Docker.)
+  it('mount inside the container shows the overlay without host paths', async () => {
+    const r = await runIt(env.manager, { cmd: ['mount'], autoRemove: true });
+    expect(r.exitCode).toBe(0);
+    const root = r.stdout.split('\n').find((l) => / on \/ type overlay /.test(l));
+    expect(root).toMatch(/lowerdir=L\/l\/[^,]+,upperdir=upper,workdir=work/);
+    for (const hostPath of [env.engine.root, path.dirname(env.engine.root), env.engine.containersDir]) expect(r.stdout).not.toContain(hostPath);
+  });
+
   it('has no network: only lo, and the host on 127.0.0.1 is out of reach', async () => {
     const server = http.createServer((_q, s) => s.end('reachable'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -168,7 +168,12 @@ export class ContainerManager implements Containers {
     const bundle = path.join(dir, 'bundle');
     const provider = this.lowers();
     const { cwd, lowers } = await provider.lowersFor(rec.id, rec.layers);
-    await mountOverlay({ lowers, upper: path.join(dir, 'upper'), work: path.join(dir, 'work'), target: rootfs, cwd });
+    // Every option relative to the container's own directory (mount runs there; "L" links to
+    // the layer store): `mount` inside the container shows lowerdir=L/l/…,upperdir=upper as
+    // Docker's overlay2 shows l/… names, never the host's directory layout.
+    await fs.rm(path.join(dir, 'L'), { force: true });
+    await fs.symlink(cwd, path.join(dir, 'L'));
+    await mountOverlay({ lowers: lowers.map((l) => `L/${l}`), upper: 'upper', work: 'work', target: rootfs, cwd: dir });
     let stubs: StubRecord | undefined;
     const l = this.liveFor(rec.id);
     try {
