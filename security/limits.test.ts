@@ -170,7 +170,7 @@ describe.skipIf(!!cannotBuild)('limits: shared and unmetered resources', () => {
     const first = [build('ivy', slow), build('ivy', slow)];
     await new Promise((r) => setTimeout(r, 500));
     const third = await build('ivy', slow);
-    expect(third.error?.code).toBe('RESOURCE_LIMIT');
+    expect(third.error?.code).toBe('TOO_MANY_REQUESTS'); // retryable, unlike a limit the build hit
     expect(third.error?.message).toMatch(/2 builds of yours are running.*LAB_MAX_BUILDS_PER_USER.*build again/);
     const other = await build('jack', 'FROM busybox\nRUN echo other\n');
     expect(other.error).toBeUndefined();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { EngineError } from '../lib/engine/errors.ts';
+import { EngineError, RETRYABLE, type ErrorCode } from '../lib/engine/errors.ts';
 import type { BuildJob, JobFailure, JobInput, JobStatus } from './queue.ts';
 
 const jobSchema = z.object({
@@ -41,16 +41,13 @@ export function normalizeJob(input: JobInput): BuildJob {
   return job;
 }
 
-/** Codes for which running the same job again may succeed. */
-const RETRYABLE = new Set(['WORKER_LOST', 'UNAVAILABLE', 'INTERNAL', 'SNAPSHOT_ERROR', 'RESOURCE_LIMIT']);
-
 export function failureOf(err: unknown): JobFailure {
   if (err instanceof EngineError) {
     return { code: err.code, message: err.describe(), retryable: RETRYABLE.has(err.code) };
   }
   const e = err as { code?: unknown; message?: unknown };
   if (e && typeof e.code === 'string' && typeof e.message === 'string' && /^[A-Z_]+$/.test(e.code)) {
-    return { code: e.code, message: e.message, retryable: RETRYABLE.has(e.code) };
+    return { code: e.code, message: e.message, retryable: RETRYABLE.has(e.code as ErrorCode) };
   }
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), retryable: true };
 }

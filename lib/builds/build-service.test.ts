@@ -132,7 +132,7 @@ for (const backend of backends) {
       await fs.symlink('/etc/passwd', path.join(tmp, 'ws', bob, 'escape'));
       await expect(service.startWebBuild(bob, { dockerfile: 'escape' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
       const { id } = await service.startWebBuild(bob, {});
-      await expect(service.startWebBuild(bob, {})).rejects.toMatchObject({ code: 'RESOURCE_LIMIT' });
+      await expect(service.startWebBuild(bob, {})).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
       parked.open();
       await all(service.subscribe(bob, id, 0));
       await until(async () => (await service.get(bob, id))?.status === 'succeeded');

@@ -179,7 +179,7 @@ export function createBuildService(opts: BuildServiceOptions): BuildService {
     const id = await withUserLock(userId, async () => {
       const active = await countActive(db, userId);
       if (active >= maxActive) {
-        throw new EngineError('RESOURCE_LIMIT', `You already have ${active} builds queued or running (limit ${maxActive}); wait for one to finish.`);
+        throw new EngineError('TOO_MANY_REQUESTS', `You already have ${active} builds queued or running (limit ${maxActive}); wait for one to finish.`);
       }
       return createBuildRow(db, { userId, source: 'web', status: 'queued', tags, dockerfilePath, dockerfileText });
     });

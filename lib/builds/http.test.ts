@@ -15,7 +15,8 @@ describe('builds route errors', () => {
       [new EngineError('INVALID_INPUT', 'invalid reference format "Bad Tag"'), 400],
       [foreignEngineError('INVALID_INPUT', 'invalid reference format "Bad Tag"'), 400],
       [foreignEngineError('NOT_FOUND', 'There is no such build among yours.'), 404],
-      [foreignEngineError('RESOURCE_LIMIT', 'You already have 2 builds'), 429],
+      [foreignEngineError('TOO_MANY_REQUESTS', 'You already have 2 builds'), 429],
+      [foreignEngineError('RESOURCE_LIMIT', 'the step used more than 512 MiB of memory'), 413],
       [foreignEngineError('UNAVAILABLE', 'not in this process'), 503],
     ];
     for (const [err, status] of cases) {
@@ -32,7 +33,8 @@ describe('builds route errors', () => {
       const res = buildsError(new Error('secret path /var/lib/lab'));
       expect(res.status).toBe(500);
       expect(JSON.stringify(await res.json())).not.toContain('secret');
-      expect(buildsError(foreignEngineError('RUN_FAILED', 'x')).status).toBe(500);
+      expect(buildsError(foreignEngineError('INTERNAL', 'x')).status).toBe(500);
+      expect(buildsError(foreignEngineError('SNAPSHOT_ERROR', 'cannot unpack /var/lib/lab/x')).status).toBe(500);
     } finally {
       console.error = spy;
     }

@@ -1,5 +1,6 @@
-// Errors of the builds routes as JSON responses: EngineError codes -> HTTP statuses (one table),
+// Errors of the builds routes as JSON responses: EngineError codes -> HTTP statuses (the engine's ERROR_STATUS),
 // the site's ApiError as it is, anything else a 500 without details.
+import { ERROR_STATUS, statusForCode } from '../engine/errors.ts';
 import { jsonError } from '../site/api.ts';
 
 /**
@@ -13,17 +14,9 @@ export function engineErrorLike(err: unknown): { code: string; message: string }
   return undefined;
 }
 
-const STATUS: Record<string, number> = {
-  INVALID_INPUT: 400,
-  INVALID_ARGUMENT: 400,
-  NOT_FOUND: 404,
-  FAILED_PRECONDITION: 409,
-  RESOURCE_LIMIT: 429,
-  UNAVAILABLE: 503,
-};
-
 export function buildsError(err: unknown): Response {
   const e = engineErrorLike(err);
-  if (e && STATUS[e.code]) return Response.json({ error: e.message, code: e.code }, { status: STATUS[e.code] });
+  // a 500-class code (INTERNAL, SNAPSHOT_ERROR...) may carry host details: answered without them
+  if (e && e.code in ERROR_STATUS && statusForCode(e.code) !== 500) return Response.json({ error: e.message, code: e.code }, { status: statusForCode(e.code) });
   return jsonError(err);
 }

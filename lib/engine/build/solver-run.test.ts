@@ -271,4 +271,18 @@ describe.skipIf(!!runcMissing)('solver: RUN heredoc with a shebang', () => {
     expect(names).toEqual(['made']);
     expect((await fs.readdir(path.join(eng.root, 'tmp'))).filter((n) => n.startsWith('heredoc-'))).toEqual([]);
   });
+
+  // One error model (issue 11): a cancelled build ends CANCELLED, never RUN_FAILED told apart
+  // by the word "cancel" in its message.
+  it('a build cancelled during RUN ends with code CANCELLED', async () => {
+    const ctx = await eng.context({ Dockerfile: 'FROM busybox\nRUN sleep 30\n' });
+    const controller = new AbortController();
+    const events: BuildEvent[] = [];
+    const p = eng.solver.build({ context: { kind: 'dir', path: ctx }, signal: controller.signal }, (e) => {
+      events.push(e);
+      if (e.type === 'vertex.started' && e.name.includes('RUN sleep')) setTimeout(() => controller.abort(), 300);
+    });
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(events.at(-1)).toMatchObject({ type: 'build.error', code: 'CANCELLED' });
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 // filesystem steps (RUN, COPY, ADD, WORKDIR) through the cache.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { EngineError, ErrorCodes } from '../errors.ts';
+import { EngineError, ErrorCodes, isEngineError } from '../errors.ts';
 import type { BuildPlan, Instruction, RunMount as DockerfileMount, Stage } from '../dockerfile/index.ts';
 import { createBuildPlan, expandStage, ShellLexer } from '../dockerfile/index.ts';
 import type { Executor } from '../executor/executor.ts';
@@ -142,7 +142,7 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
   };
 
   const runOne = async (ins: Instruction, envAfter: string[], j: number, trigger: boolean): Promise<void> => {
-    if (env.signal.aborted) throw new EngineError(ErrorCodes.RUN_FAILED, 'build cancelled');
+    if (env.signal.aborted) throw isEngineError(env.signal.reason) ? env.signal.reason : new EngineError(ErrorCodes.CANCELLED, 'the build was cancelled');
     if (!trigger) globalIndex++;
     if (METADATA_KINDS.has(ins.kind)) {
       applyMetadata(state, ins, state.lastCreated);

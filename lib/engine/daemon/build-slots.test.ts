@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { BuildSlots } from './build-slots.ts';
 
 describe('build slots per namespace', () => {
-  it('runs N at once, queues a bounded number in order, refuses the rest with RESOURCE_LIMIT', async () => {
+  it('runs N at once, queues a bounded number in order, refuses the rest with TOO_MANY_REQUESTS (429, retryable)', async () => {
     const slots = new BuildSlots(2, 1);
     const r1 = await slots.acquire('alice');
     const r2 = await slots.acquire('alice');
     const order: string[] = [];
     const third = slots.acquire('alice').then((r) => (order.push('third'), r));
-    await expect(slots.acquire('alice')).rejects.toMatchObject({ code: 'RESOURCE_LIMIT', message: expect.stringMatching(/LAB_MAX_BUILDS_PER_USER/) });
+    await expect(slots.acquire('alice')).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/LAB_MAX_BUILDS_PER_USER/) });
     const bob = await slots.acquire('bob'); // another namespace is not affected
     expect(slots.usage('alice')).toEqual({ running: 2, waiting: 1 });
     r1();

@@ -1,6 +1,7 @@
 // Concurrent builds per namespace (student): at most `running` at once through the daemon, a
 // few more wait in a bounded FIFO queue, and beyond that a build is refused at once with a
-// retryable RESOURCE_LIMIT error. One table per process, shared by every namespace view.
+// retryable TOO_MANY_REQUESTS error (429). One table per process, shared by every namespace view.
+import { EngineError, ErrorCodes } from '../errors.ts';
 import { limitError, MAX_BUILDS_PER_USER, MAX_QUEUED_BUILDS_PER_USER } from '../limits.ts';
 
 type Slot = { running: number; waiting: (() => void)[] };
@@ -20,8 +21,9 @@ export class BuildSlots {
     const slot = s;
     if (slot.running >= this.running) {
       if (slot.waiting.length >= this.queued) {
-        throw limitError(`${slot.running} builds of yours are running and ${slot.waiting.length} are waiting`, `${this.running} running + ${this.queued} waiting`,
+        const e = limitError(`${slot.running} builds of yours are running and ${slot.waiting.length} are waiting`, `${this.running} running + ${this.queued} waiting`,
           'LAB_MAX_BUILDS_PER_USER', 'wait for one to finish, then build again');
+        throw new EngineError(ErrorCodes.TOO_MANY_REQUESTS, e.message);
       }
       await new Promise<void>((resolve, reject) => {
         const go = () => {

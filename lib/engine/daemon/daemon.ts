@@ -75,9 +75,10 @@
  *          {Status: "Login Succeeded"} | 401 UNAUTHORIZED (docker login's check: the sandboxed
  *          shell has no network, the daemon has)
  *   /containers/...                      docker run/ps/rm/diff: container-routes.ts
- *   Errors: {message, code} with the status from statusForCode (NOT_FOUND 404, INVALID_* and
- *   CONTEXT_ESCAPE 400, UNAUTHORIZED 401, FAILED_PRECONDITION/ALREADY_EXISTS 409,
- *   RESOURCE_LIMIT 413, UNAVAILABLE 503, else 500). The namespaced daemon scrubs every error
+ *   Errors: {message, code} with the status from the engine's one table, ERROR_STATUS in
+ *   errors.ts (NOT_FOUND 404, INVALID_* 400, UNAUTHORIZED 401, conflicts and CANCELLED 409,
+ *   RESOURCE_LIMIT 413, RUN_FAILED 422, TOO_MANY_REQUESTS 429, UNAVAILABLE 503, INTERNAL 500,
+ *   registry upstream 502). The namespaced daemon scrubs every error
  *   message (host-paths.ts): paths in an unpacked context become context-relative, any other
  *   path under LAB_ROOT or the socket dir becomes "<host path>"; build logs are left alone.
  *

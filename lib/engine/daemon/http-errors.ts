@@ -1,24 +1,7 @@
-// One table from engine error codes to HTTP statuses (and back, for the client).
-import { EngineError, ErrorCodes, type ErrorCode } from '../errors.ts';
+// Engine errors as the daemon's JSON bodies and back (the status table is ERROR_STATUS in errors.ts).
+import { EngineError, ErrorCodes, statusForCode, type ErrorCode } from '../errors.ts';
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  NOT_FOUND: 404,
-  INVALID_INPUT: 400,
-  INVALID_ARGUMENT: 400,
-  INVALID_FLAG: 400,
-  PARSE_ERROR: 400,
-  FAILED_PRECONDITION: 409,
-  ALREADY_EXISTS: 409,
-  UNAVAILABLE: 503,
-  UNAUTHORIZED: 401,
-  RESOURCE_LIMIT: 413,
-  CONTEXT_ESCAPE: 400,
-  DIGEST_MISMATCH: 500,
-};
-
-export function statusForCode(code: string): number {
-  return STATUS[code as ErrorCode] ?? 500;
-}
+export { statusForCode };
 
 /** The JSON error body the daemon sends. */
 export function errorBody(err: unknown): { code: string; message: string; range?: unknown; file?: string } {

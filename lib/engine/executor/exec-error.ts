@@ -4,7 +4,7 @@ import type { ExecFailure, ExecFailureReason } from './executor.ts';
 
 const CODE_BY_REASON: Record<ExecFailureReason, ErrorCode> = {
   exit: ErrorCodes.RUN_FAILED,
-  cancelled: ErrorCodes.RUN_FAILED,
+  cancelled: ErrorCodes.CANCELLED,
   runtime: ErrorCodes.RUN_FAILED,
   timeout: ErrorCodes.RUN_TIMEOUT,
   memory: ErrorCodes.RESOURCE_LIMIT,
