@@ -4,15 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../lib/engine/errors.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../lib/engine/process-alive.ts';
 
 /** Takes $root/worker.pid for this process; FAILED_PRECONDITION when another live process holds it. */
 export async function lockWorkerRoot(root: string): Promise<{ release(): Promise<void> }> {
@@ -27,7 +19,7 @@ export async function lockWorkerRoot(root: string): Promise<{ release(): Promise
     }
     const holder = Number.parseInt(await fs.readFile(file, 'utf8').catch(() => ''), 10);
     if (holder === process.pid) return { release: () => release(file) };
-    if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
       throw new EngineError(
         'FAILED_PRECONDITION',
         `another build worker (pid ${holder}) already uses ${root}: run more builds in that one (LAB_WORKER_CONCURRENCY=N) or give this worker its own LAB_ROOT`,

@@ -1,9 +1,22 @@
-// lab builder prune [-a] — drop build cache records (all with -a, else those no image uses)
-// and garbage-collect blobs and unpacked layers nothing references any more.
+// lab builder prune [-a] [-f] — drop build cache records (all with -a, else those no image uses)
+// and garbage-collect blobs and unpacked layers nothing references any more. Without -f it asks
+// first, with docker's words (docker/cli cli/command/builder/prune.go); anything but y/yes is no.
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Command } from '../main.ts';
 import { connectEngine } from '../daemon-client.ts';
 import { humanSize } from '../../engine/image/human-units.ts';
+
+/** One line from stdin ('' at end of input), as docker's prompt reads it. */
+async function readLine(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
+}
 
 const command: Command = {
   summary: 'remove build cache and unreferenced blobs (builder prune)',
@@ -14,6 +27,11 @@ const command: Command = {
       return 1;
     }
     const { values } = parseArgs({ args: rest, options: { all: { type: 'boolean', short: 'a' }, force: { type: 'boolean', short: 'f' } } });
+    if (!values.force) {
+      const warning = values.all ? 'WARNING! This will remove all build cache.' : 'WARNING! This will remove all dangling build cache.';
+      process.stdout.write(`${warning} Are you sure you want to continue? [y/N] `);
+      if (!/^y(es)?$/i.test((await readLine()).trim())) return 0;
+    }
     const api = await connectEngine();
     try {
       const r = await api.prune({ all: values.all });

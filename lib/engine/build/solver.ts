@@ -24,6 +24,7 @@ import type { Builder, BuildRequest, BuildResult, StepSummary } from './build.ts
 import { runStage, stageRef, type StageEnv, type StageResult } from './stage-runner.ts';
 import { exportImage } from './export-archive.ts';
 import { dockerfileName as checkedDockerfileName, readContextDockerfile } from './dockerfile-source.ts';
+import { withWriteLease } from '../content-store/write-leases.ts';
 
 export type SolverDeps = {
   /** $LAB_ROOT: temp dirs for unpacked contexts go to $LAB_ROOT/tmp. */
@@ -52,7 +53,12 @@ function excerpt(text: string, range?: { start: number; end: number }): { line: 
 export class Solver implements Builder {
   constructor(private readonly deps: SolverDeps) {}
 
-  async build(req: BuildRequest, onEvent?: EventSink): Promise<BuildResult> {
+  /** Under a write lease: the layers it stores are unreferenced until its image and cache records exist. */
+  build(req: BuildRequest, onEvent?: EventSink): Promise<BuildResult> {
+    return withWriteLease(this.deps.content.root, () => this.buildNow(req, onEvent));
+  }
+
+  private async buildNow(req: BuildRequest, onEvent?: EventSink): Promise<BuildResult> {
     const progress = new Progress(onEvent);
     const started = Date.now();
     const buildId = randomBytes(8).toString('hex');

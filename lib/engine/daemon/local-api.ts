@@ -29,6 +29,7 @@ import { allNamespaceRoots } from './namespaces.ts';
 import { dockerfileFromDir, dockerfileFromTar, endObservation, observedSink, type BuildInfo, type BuildObservation } from './build-observer.ts';
 import { limitContextBytes } from '../build-context/index.ts';
 import { buildSlots } from './build-slots.ts';
+import { liveWriteLeases, withWriteLease } from '../content-store/write-leases.ts';
 
 export interface LocalApiOptions {
   /**
@@ -99,7 +100,7 @@ export class LocalEngineApi implements EngineApi {
   }
 
   async load(input: Readable) {
-    const r = await loadArchive(this.engine.images, input, { tmpDir: this.engine.tmpDir });
+    const r = await withWriteLease(this.engine.content.root, () => loadArchive(this.engine.images, input, { tmpDir: this.engine.tmpDir }));
     return { format: r.format, messages: r.messages };
   }
 
@@ -137,7 +138,8 @@ export class LocalEngineApi implements EngineApi {
     // registry sharing this store (pushed images), still reference them.
     const all = await allNamespaceRoots(this.engine);
     const roots = [...all.roots, ...(await storeRegistryRoots(content.root))];
-    const gc = await collectGarbage(content, { roots, minAgeMs: 60_000 });
+    // young unreferenced blobs are spared only while some build/pull/load is writing (write-leases.ts)
+    const gc = await collectGarbage(content, { roots, minAgeMs: (await liveWriteLeases(content.root)) > 0 ? 60_000 : 0 });
     let unpacked = 0;
     if (snapshotter) unpacked = (await snapshotter.prune(all.diffIds)).length;
     return { cacheRecordsRemoved: removed, blobsRemoved: gc.removed.map((b) => b.digest), unpackedLayersRemoved: unpacked, reclaimedBytes: gc.reclaimedBytes };
@@ -191,7 +193,8 @@ export class LocalEngineApi implements EngineApi {
   }
 
   async pull(name: string, opts: TransferRequest = {}, onLine?: (line: string) => void): Promise<void> {
-    await pullReference(name, await this.transferOptions(name, opts, onLine));
+    const o = await this.transferOptions(name, opts, onLine);
+    await withWriteLease(this.engine.content.root, () => pullReference(name, o));
   }
 
   async login(server: string, credentials: { username: string; password: string }, opts: { insecure?: boolean } = {}): Promise<void> {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openEngine, type Engine } from './engine.ts';
 import { LocalEngineApi } from './local-api.ts';
+import { takeWriteLease } from '../content-store/write-leases.ts';
 import { engineForNamespace } from './namespaces.ts';
 import { startNamespacedDaemon, type BuildInfo, type NamespacedDaemon } from './namespaced-daemon.ts';
 import { openContext } from '../build-context/index.ts';
@@ -129,5 +130,31 @@ describe.skipIf(!!cannotBuild)('builds in namespaces', () => {
     const again = await build(await daemon.socketFor('bob'), context('bob'), 'app:1');
     expect(again.some((e) => e.type === 'vertex.cached')).toBe(true);
     expect((again.at(-1) as { imageId: string }).imageId).toBe(bobImg.id);
+  }, 180_000);
+
+  // docker builder prune (no -a) removes the cache no image uses and reclaims it at once: the
+  // RECLAIMABLE of `docker system df` (docs: builder prune "Remove build cache"; -a "all unused
+  // build cache, not just dangling ones"). Young blobs are spared only while a build writes.
+  it('builder prune right after a multi-stage build reclaims what system df called reclaimable', async () => {
+    const dir = path.join(tmp, 'ctx-carol');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox AS b\nRUN head -c 300000 /dev/urandom > /big\nRUN echo x > /small\nFROM busybox\nCOPY --from=b /small /s\n');
+    const events = await build(await daemon.socketFor('carol'), dir, 'ms:1');
+    expect(events.at(-1)?.type).toBe('build.done');
+    const carol = new LocalEngineApi(engineForNamespace(engine, 'carol'));
+    const df = await carol.diskUsage();
+    expect(df.buildCacheReclaimable).toBeGreaterThan(300_000);
+    // while another build holds a write lease, the fresh blobs are spared
+    const end = await takeWriteLease(engine.content.root);
+    try {
+      expect((await carol.prune()).reclaimedBytes).toBe(0);
+    } finally {
+      await end();
+    }
+    // the records went with the first prune; their blobs go now, with nothing writing
+    const r = await carol.prune();
+    expect(r.reclaimedBytes).toBeGreaterThan(300_000);
+    expect((await carol.diskUsage()).buildCacheReclaimable).toBe(0);
+    expect((await carol.check()).ok).toBe(true);
   }, 180_000);
 });
