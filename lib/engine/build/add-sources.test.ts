@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import tar from 'tar-stream';
 import { detectArchive, extractArchive } from './archive-extract.ts';
 import { download } from './add-url.ts';
+import { egressPolicy } from '../egress/egress.ts';
 
 let tmp: string;
 let server: http.Server;
@@ -127,21 +128,36 @@ describe('ADD archive expansion limits', () => {
 });
 
 describe('ADD URL', () => {
-  it('downloads with mode 0600 and Last-Modified as mtime', async () => {
-    const d = await download(`${base}/files/tool.sh`);
+  // The test server is on loopback, which the egress policy refuses; allow exactly its host:port.
+  const opts = () => ({ tmpDir: tmp, policy: egressPolicy('add', { env: { LAB_EGRESS_ALLOW: new URL(base).host } }) });
+
+  it('downloads to a file with mode 0600 and Last-Modified as mtime', async () => {
+    const d = await download(`${base}/files/tool.sh`, opts());
     expect(d.name).toBe('tool.sh');
     expect(d.mode).toBe(0o600);
     expect(d.mtime?.toISOString()).toBe('2015-10-21T07:28:00.000Z');
-    expect(Buffer.from(d.data).equals(payload)).toBe(true);
+    expect((await fs.readFile(d.file)).equals(payload)).toBe(true);
+    expect((await fs.stat(d.file)).mode & 0o777).toBe(0o600);
+    expect(d.size).toBe(payload.length);
+    await d.dispose();
+    await expect(fs.stat(d.file)).rejects.toThrow(/ENOENT/);
   });
 
-  it('verifies --checksum', async () => {
+  it('verifies --checksum and leaves no file behind on a mismatch', async () => {
     const good = `sha256:${createHash('sha256').update(payload).digest('hex')}`;
-    await expect(download(`${base}/files/tool.sh`, { checksum: good })).resolves.toMatchObject({ digest: good });
-    await expect(download(`${base}/files/tool.sh`, { checksum: `sha256:${'0'.repeat(64)}` })).rejects.toThrow(/checksum mismatch/);
+    const before = (await fs.readdir(tmp)).filter((n) => n.startsWith('add-')).length;
+    const d = await download(`${base}/files/tool.sh`, { ...opts(), checksum: good });
+    expect(d).toMatchObject({ digest: good });
+    await d.dispose();
+    await expect(download(`${base}/files/tool.sh`, { ...opts(), checksum: `sha256:${'0'.repeat(64)}` })).rejects.toThrow(/checksum mismatch/);
+    expect((await fs.readdir(tmp)).filter((n) => n.startsWith('add-')).length).toBe(before);
   });
 
   it('reports HTTP errors', async () => {
-    await expect(download(`${base}/missing`)).rejects.toThrow(/HTTP 404/);
+    await expect(download(`${base}/missing`, opts())).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('refuses the same loopback server without the allow entry', async () => {
+    await expect(download(`${base}/files/tool.sh`, { tmpDir: tmp, policy: egressPolicy('add', { env: {} }) })).rejects.toThrow(/refused: 127\.0\.0\.1 is a loopback address/);
   });
 });
