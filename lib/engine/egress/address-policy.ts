@@ -122,3 +122,17 @@ export function refusal(policy: EgressPolicy, host: string, address: string, por
   const shown = host.replace(/^\[|\]$/g, '') === address ? address : `${host.replace(/^\[|\]$/g, '')} (${address})`;
   return `${shown} is ${why}`;
 }
+
+/**
+ * The policy for a client of registry `host` (as in an image reference). The lab's registry
+ * hole is opened only when the student named the lab's registry itself: another registry
+ * cannot send its token realm or a redirect to the lab's port.
+ */
+export function registryPolicy(host: string, labRegistry: string[] = [], env?: Record<string, string | undefined>): EgressPolicy {
+  const key = (hp: string) => {
+    const m = /^(\[[0-9a-f:.]+\]|[^:[\]/]+)(?::(\d{1,5}))?$/i.exec(hp);
+    return m ? hostPortKey(m[1], Number(m[2] ?? 443)) : hp;
+  };
+  const own = labRegistry.some((r) => key(r) === key(host));
+  return egressPolicy('registry', { env, hostPorts: own ? labRegistry : [] });
+}

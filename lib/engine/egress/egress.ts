@@ -63,7 +63,7 @@ export interface EgressRequest {
 }
 
 export { egressFetch } from './pinned-request.ts';
-export { egressPolicy, nonPublicReason, parseAllow } from './address-policy.ts';
+export { egressPolicy, nonPublicReason, parseAllow, registryPolicy } from './address-policy.ts';
 
 /** For the operator's own process (CLI direct mode, tests): no address check. */
 export const UNRESTRICTED: EgressPolicy = Object.freeze({

@@ -26,7 +26,8 @@ function refused(policy: EgressPolicy, why: string): EngineError {
   return new EngineError(ErrorCodes.INVALID_INPUT, `refused: ${why}; ${advice(policy)}`);
 }
 
-type Target = LookupAddress & { host: string; port: number };
+/** The checked addresses, in resolver order (happy eyeballs may try each; all passed the check). */
+type Target = { addresses: LookupAddress[]; host: string; port: number };
 
 /** Steps 1-3 for one hop: scheme, one resolution, every address against the policy. */
 export async function checkedTarget(url: URL, policy: EgressPolicy, lookup: Lookup = systemLookup): Promise<Target> {
@@ -49,14 +50,14 @@ export async function checkedTarget(url: URL, policy: EgressPolicy, lookup: Look
     const why = refusal(policy, host, a.address, port);
     if (why) throw refused(policy, why);
   }
-  return { ...addrs[0], host, port };
+  return { addresses: addrs, host, port };
 }
 
-/** Step 4: one request whose socket can only go to `t.address`. */
+/** Step 4: one request whose socket can only go to the checked addresses. */
 function send(url: URL, t: Target, method: string, headers: Record<string, string>, body: EgressRequest['body'], signal?: AbortSignal): Promise<http.IncomingMessage> {
   const pinned = (_name: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-    if (opts?.all) cb(null, [{ address: t.address, family: t.family }]);
-    else cb(null, t.address, t.family);
+    if (opts?.all) cb(null, t.addresses.map((a) => ({ ...a })));
+    else cb(null, t.addresses[0].address, t.addresses[0].family);
   };
   const tls = url.protocol === 'https:';
   const options: https.RequestOptions = {
