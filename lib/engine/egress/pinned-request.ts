@@ -93,7 +93,9 @@ function toResponse(res: http.IncomingMessage, method: string): Response {
   }
   const empty = method === 'HEAD' || NULL_BODY.has(status);
   if (empty) res.resume();
-  return new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage, headers });
+  // one chunk queued at a time: toWeb's default would read ahead up to 16384 chunks (hundreds of MiB)
+  const body = empty ? null : (Readable.toWeb(res, { strategy: new CountQueuingStrategy({ highWaterMark: 1 }) }) as ReadableStream<Uint8Array>);
+  return new Response(body, { status, statusText: res.statusMessage, headers });
 }
 
 /** fetch() for a student's request: policy-checked, DNS-pinned, redirects re-checked per hop. */
