@@ -52,6 +52,7 @@ describe.skipIf(!!cannotBuild)('egress: builds and registry calls reach only pub
   let hostileRegistry: Canary; // 127.0.0.3, "public", names realms and redirects into loopback
   let lab: Awaited<ReturnType<typeof startOurs>>;
   let sent = 0; // bytes the "public" server wrote for /huge
+  let manifestSent = 0;
   const savedAllow = process.env.LAB_EGRESS_ALLOW;
 
   const build = (dockerfile: string) =>
@@ -105,6 +106,19 @@ describe.skipIf(!!cannotBuild)('egress: builds and registry calls reach only pub
     hostileRegistry = await listen('127.0.0.3', (req, res) => {
       const realm = req.url?.startsWith('/v2/lab') ? `http://${lab.host}/v2/token` : `http://127.0.0.1:${canary.port}/token`;
       if (req.url?.startsWith('/v2/redirect/')) return void res.writeHead(307, { location: `http://127.0.0.1:${canary.port}/v2/` }).end();
+      if (req.url?.startsWith('/v2/huge/app/manifests/')) {
+        // an endless manifest: must be cut at LAB_MAX_MANIFEST_BYTES, not read into memory
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+        const chunk = Buffer.alloc(256 * 1024, 0x20);
+        const pump = () => {
+          while (!res.destroyed && manifestSent < 1024 * 1024 * 1024) {
+            manifestSent += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        return pump();
+      }
       res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="x"`, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"login"}]}');
     });
     lab = await startOurs();
@@ -214,6 +228,13 @@ describe.skipIf(!!cannotBuild)('egress: builds and registry calls reach only pub
     expect(lines(realm.text).at(-1)).toMatchObject({ error: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1 is a loopback address`)) });
     const redirect = await transfer(`/images/create?fromImage=${encodeURIComponent(`127.0.0.3:${hostileRegistry.port}/redirect/app`)}&tag=v1`);
     expect(lines(redirect.text).at(-1)).toMatchObject({ error: expect.stringMatching(/loopback address/) });
+    await expectUntouched();
+  }, 60_000);
+
+  it('a hostile registry\'s endless manifest is cut at LAB_MAX_MANIFEST_BYTES', async () => {
+    const r = await transfer(`/images/create?fromImage=${encodeURIComponent(`127.0.0.3:${hostileRegistry.port}/huge/app`)}&tag=v1`);
+    expect(lines(r.text).at(-1)).toMatchObject({ code: 'RESOURCE_LIMIT', error: expect.stringMatching(/manifest .* is too large \(limit 4 MiB, LAB_MAX_MANIFEST_BYTES\)/) });
+    expect(manifestSent).toBeLessThan(64 * 1024 * 1024);
     await expectUntouched();
   }, 60_000);
 

@@ -63,6 +63,7 @@ export interface EgressRequest {
 }
 
 export { egressFetch } from './pinned-request.ts';
+export { readBounded } from './bounded-body.ts';
 export { egressPolicy, nonPublicReason, parseAllow, registryPolicy } from './address-policy.ts';
 
 /** For the operator's own process (CLI direct mode, tests): no address check. */

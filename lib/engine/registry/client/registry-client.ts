@@ -3,7 +3,10 @@
 // our registry, the CNCF registry and Docker Hub alike. Plain http only for loopback hosts.
 import { Readable } from 'node:stream';
 import { EngineError, isEngineError } from '../../errors.ts';
-import { egressFetch, UNRESTRICTED, type EgressPolicy } from '../../egress/egress.ts';
+import { egressFetch, readBounded, UNRESTRICTED, type EgressPolicy } from '../../egress/egress.ts';
+
+/** A token answer or an error document is small; a registry that sends more is cut off here. */
+const MAX_SMALL_ANSWER_BYTES = 1024 * 1024;
 import { parseChallenge } from './auth-challenge.ts';
 import type { Credentials } from './credentials.ts';
 
@@ -142,7 +145,12 @@ export class RegistryClient {
     const res = await this.fetch(u, { headers }, `cannot reach the token service ${u.origin}`);
     if (res.status === 401 || res.status === 403) throw this.loginNeeded(true);
     if (!res.ok) throw new EngineError('UNAVAILABLE', `token service ${u.origin} answered ${res.status}`);
-    const doc = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };
+    let doc: { token?: string; access_token?: string; expires_in?: number };
+    try {
+      doc = JSON.parse((await readBounded(res, MAX_SMALL_ANSWER_BYTES, () => new Error('too large'))).toString('utf8'));
+    } catch (err) {
+      throw new EngineError('UNAVAILABLE', `token service ${u.origin} sent no usable token (${(err as Error).message})`);
+    }
     const token = doc.token ?? doc.access_token;
     if (!token) throw new EngineError('UNAVAILABLE', `token service ${u.origin} returned no token`);
     const ttl = Math.max(60, doc.expires_in ?? 60);
@@ -169,7 +177,7 @@ export async function registryFailure(res: Response, what: string): Promise<Engi
   let detail = fallback[res.status] ?? `${res.status} ${res.statusText}`;
   let code = '';
   try {
-    const doc = (await res.json()) as { errors?: { code: string; message: string }[] };
+    const doc = JSON.parse((await readBounded(res, MAX_SMALL_ANSWER_BYTES, () => new Error('too large'))).toString('utf8')) as { errors?: { code: string; message: string }[] };
     const e = doc.errors?.[0];
     if (e) {
       code = e.code;
