@@ -77,6 +77,8 @@ describe('egressFetch against real loopback servers', () => {
   const allowed = server('127.0.0.2', (req, res) => {
     if (req.url === '/to-canary') res.writeHead(302, { location: `http://127.0.0.1:${port}/stolen` }).end();
     else if (req.url === '/loop') res.writeHead(301, { location: '/loop' }).end();
+    else if (req.url === '/stall') return; // never answers
+    else if (req.url === '/stall-body') res.writeHead(200).write('partial'); // headers, then nothing
     else if (req.url === '/to-other') res.writeHead(307, { location: `http://127.0.0.3:${port}/landed` }).end();
     else res.end(`hello ${req.headers.host}`);
   });
@@ -138,5 +140,11 @@ describe('egressFetch against real loopback servers', () => {
     expect(await res.text()).toBe('ok');
     expect(other.seen.at(-1)).toMatchObject({ url: '/landed' });
     expect(other.seen.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it('a server that stalls, before or during its answer, is cut after the idle timeout', async () => {
+    await expect(egressFetch(`http://127.0.0.2:${port}/stall`, { policy: policy(), idleTimeoutMs: 200 })).rejects.toThrow(/no data for 0\.2 s \(LAB_EGRESS_IDLE_TIMEOUT_SECONDS\)/);
+    const res = await egressFetch(`http://127.0.0.2:${port}/stall-body`, { policy: policy(), idleTimeoutMs: 200 });
+    await expect(res.text()).rejects.toThrow();
   });
 });

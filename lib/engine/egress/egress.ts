@@ -21,7 +21,9 @@
  *
  * Refusals are EngineError INVALID_INPUT, "refused: <host> is a loopback address; ..." with
  * no host paths; the caller prefixes what it was doing ("ADD <url>: ", "registry <host>: ").
- * Answers come back as a WHATWG Response, streamed (nothing is buffered here).
+ * Answers come back as a WHATWG Response, streamed one chunk at a time (nothing is buffered
+ * here; readBounded reads a small answer whole, up to a cap). A connection idle for
+ * LAB_EGRESS_IDLE_TIMEOUT_SECONDS is ended, so a server that stalls cannot hold a build or pull.
  *
  * Terms
  *   purpose   'add' (ADD <url>) or 'registry' (distribution API + token realm): only named in
@@ -60,6 +62,8 @@ export interface EgressRequest {
   /** Default 5, like a browser's far larger limit but enough for CDNs and registries. */
   maxRedirects?: number;
   lookup?: Lookup;
+  /** No byte either way for this long ends the request (default LAB_EGRESS_IDLE_TIMEOUT_SECONDS). */
+  idleTimeoutMs?: number;
 }
 
 export { egressFetch } from './pinned-request.ts';

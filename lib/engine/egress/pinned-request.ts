@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EngineError, ErrorCodes } from '../errors.ts';
 import { refusal } from './address-policy.ts';
+import { EGRESS_IDLE_TIMEOUT_SECONDS } from '../limits.ts';
 import type { EgressPolicy, EgressRequest, Lookup, LookupAddress } from './egress.ts';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -54,7 +55,7 @@ export async function checkedTarget(url: URL, policy: EgressPolicy, lookup: Look
 }
 
 /** Step 4: one request whose socket can only go to the checked addresses. */
-function send(url: URL, t: Target, method: string, headers: Record<string, string>, body: EgressRequest['body'], signal?: AbortSignal): Promise<http.IncomingMessage> {
+function send(url: URL, t: Target, method: string, headers: Record<string, string>, body: EgressRequest['body'], signal: AbortSignal | undefined, idleMs: number): Promise<http.IncomingMessage> {
   const pinned = (_name: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
     if (opts?.all) cb(null, t.addresses.map((a) => ({ ...a })));
     else cb(null, t.addresses[0].address, t.addresses[0].family);
@@ -69,11 +70,14 @@ function send(url: URL, t: Target, method: string, headers: Record<string, strin
     lookup: pinned as unknown as net.LookupFunction,
     agent: false,
     signal,
+    timeout: idleMs,
     ...(tls && !net.isIP(t.host) ? { servername: t.host } : {}),
   };
   return new Promise((resolve, reject) => {
     const req = (tls ? https : http).request(options, resolve);
     req.on('error', reject);
+    // socket idle (before or while the answer streams): the body stream errors with this
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no data for ${idleMs / 1000} s (LAB_EGRESS_IDLE_TIMEOUT_SECONDS)`), { code: 'ETIMEDOUT' })));
     if (!body) req.end();
     else if (Buffer.isBuffer(body)) req.end(body);
     else pipeline(Readable.from(body), req).catch((err) => req.destroy(err as Error));
@@ -109,10 +113,11 @@ export async function egressFetch(input: string | URL, o: EgressRequest): Promis
     const target = await checkedTarget(url, o.policy, o.lookup);
     let res: http.IncomingMessage;
     try {
-      res = await send(url, target, method, headers, body, o.signal);
+      res = await send(url, target, method, headers, body, o.signal, o.idleTimeoutMs ?? EGRESS_IDLE_TIMEOUT_SECONDS * 1000);
     } catch (err) {
       if (o.signal?.aborted) throw o.signal.reason ?? err;
-      throw new EngineError(ErrorCodes.UNAVAILABLE, `cannot reach ${url.host}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+      const e = err as NodeJS.ErrnoException;
+      throw new EngineError(ErrorCodes.UNAVAILABLE, `cannot reach ${url.host}: ${e.message.includes('LAB_EGRESS') ? e.message : (e.code ?? e.message)}`, { cause: err });
     }
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
