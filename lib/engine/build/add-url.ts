@@ -70,8 +70,7 @@ export async function download(url: string, opts: DownloadOptions): Promise<Down
     throw tooBig();
   }
 
-  const pathname = new URL(url).pathname;
-  const name = safeName(pathname);
+  const name = fileName(new URL(url).pathname, res.headers.get('content-disposition'));
   const dir = await fs.mkdtemp(path.join(opts.tmpDir, `add-${process.pid}-`)); // owner pid: swept after a crash
   const dispose = () => fs.rm(dir, { recursive: true, force: true });
   const file = path.join(dir, 'download');
@@ -97,19 +96,30 @@ export async function download(url: string, opts: DownloadOptions): Promise<Down
     await dispose();
     throw new EngineError(ErrorCodes.DIGEST_MISMATCH, `ADD ${url}: checksum mismatch: --checksum says ${want} but the download is ${digest}`, { range: opts.range });
   }
-  const lastModified = res.headers.get('last-modified');
-  const mtime = lastModified ? new Date(lastModified) : undefined;
-  return { name, file, size, mode: 0o600, mtime: mtime && !isNaN(mtime.getTime()) ? mtime : undefined, digest, url, dispose };
+  // BuildKit (source/http save): Last-Modified, else the Unix epoch
+  const lastModified = new Date(res.headers.get('last-modified') ?? NaN);
+  const mtime = isNaN(lastModified.getTime()) ? new Date(0) : lastModified;
+  return { name, file, size, mode: 0o600, mtime, digest, url, dispose };
 }
 
-/** The URL's last path segment, decoded; never a path (no "/", "..", NUL). */
-function safeName(pathname: string): string {
-  const last = pathname.split('/').filter(Boolean).pop() ?? '';
-  let decoded: string;
+/**
+ * BuildKit's getFileName: Content-Disposition's filename (its last segment) when the server
+ * sends one, else the URL path's last segment, else "__unnamed__"; never a path.
+ */
+export function fileName(pathname: string, contentDisposition: string | null): string {
+  const m = contentDisposition ? /(?:^|;)\s*filename\*?\s*=\s*(?:UTF-8''|"?)([^";]*)"?/i.exec(contentDisposition) : null;
+  const fromHeader = m && m[1] && !m[1].endsWith('/') ? decode(m[1]).split('/').pop() : undefined;
+  return safe(fromHeader) ?? safe(decode(pathname.split('/').filter(Boolean).pop() ?? '')) ?? '__unnamed__';
+}
+
+function decode(s: string): string {
   try {
-    decoded = decodeURIComponent(last);
+    return decodeURIComponent(s);
   } catch {
-    decoded = last;
+    return s;
   }
-  return decoded && decoded !== '.' && decoded !== '..' && !/[/\0]/.test(decoded) ? decoded : '__unnamed__';
+}
+
+function safe(name: string | undefined): string | undefined {
+  return name && name !== '.' && name !== '..' && !/[/\0]/.test(name) ? name : undefined;
 }

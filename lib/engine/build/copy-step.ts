@@ -62,7 +62,8 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
     files,
     extra: {
       heredocs: ins.contents.map((c) => `${c.path}:${hash(c.data)}`).join(','),
-      urls: downloads.map((d) => `${d.url}@${d.digest}`).join(','),
+      // BuildKit's http cache key: file name, digest and Last-Modified (source/http formatCacheKey)
+      urls: downloads.map((d) => `${d.url}@${d.digest}@${d.name}@${d.mtime?.getTime() ?? ''}`).join(','),
       from: src.kind === 'context' ? 'context' : src.name,
       ...(opts.fromKey ? { fromKey: opts.fromKey } : {}),
     },
