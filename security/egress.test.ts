@@ -86,6 +86,7 @@ describe.skipIf(!!cannotBuild)('egress: builds and registry calls reach only pub
       if (req.url === '/tool.sh') return void res.writeHead(200, { 'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }).end('#!/bin/sh\necho tool\n');
       if (req.url === '/to-loopback') return void res.writeHead(302, { location: `http://127.0.0.1:${canary.port}/admin` }).end();
       if (req.url === '/to-metadata') return void res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      if (req.url?.startsWith('/part')) return void res.writeHead(200, { 'content-length': String(Math.floor(0.6 * LIMIT)) }).end(Buffer.alloc(Math.floor(0.6 * LIMIT), 0x62));
       if (req.url === '/declared-huge') return void res.writeHead(200, { 'content-length': String(4 * LIMIT) }).end('x');
       if (req.url === '/huge') {
         // chunked, no Content-Length: only counting while streaming can stop it
@@ -199,6 +200,13 @@ describe.skipIf(!!cannotBuild)('egress: builds and registry calls reach only pub
     expect(fs.readdirSync(engine.tmpDir).filter((n) => n.startsWith('add-'))).toEqual([]); // partial file removed
     await expectUntouched();
   }, 120_000);
+
+  it('several URLs in one ADD share one LAB_MAX_ADD_URL_BYTES budget on disk', async () => {
+    const r = await build(`FROM busybox\nADD http://127.0.0.2:${pub.port}/part1 http://127.0.0.2:${pub.port}/part2 /d/\n`);
+    expect(last(r)).toMatchObject({ type: 'build.error', code: 'RESOURCE_LIMIT', message: expect.stringMatching(/part2: the step's downloads are too large together \(limit 128 MiB, LAB_MAX_ADD_URL_BYTES\)/) });
+    expect(fs.readdirSync(engine.tmpDir).filter((n) => n.startsWith('add-'))).toEqual([]); // the first one removed too
+    await expectUntouched();
+  }, 60_000);
 
   it('an ADD whose Content-Length is over the limit is refused before reading the body', async () => {
     const r = await build(`FROM busybox\nADD http://127.0.0.2:${pub.port}/declared-huge /big\n`);

@@ -17,7 +17,7 @@
  *   LAB_MAX_MANIFEST_BYTES       one manifest pushed to the registry (distribution: 4 MiB)
  *   LAB_MAX_BUILDS_PER_USER      builds of one namespace running at once through the daemon
  *   LAB_MAX_QUEUED_BUILDS_PER_USER ... waiting for a slot behind them (more are refused)
- *   LAB_MAX_ADD_URL_BYTES        one ADD <url> download (streamed to disk, counted as it arrives)
+ *   LAB_MAX_ADD_URL_BYTES        the URL downloads of one ADD (streamed to disk, counted as they arrive)
  *   LAB_ADD_URL_TIMEOUT_SECONDS  ... the whole download, redirects included
  *   LAB_EGRESS_IDLE_TIMEOUT_SECONDS  a student's outbound connection with no data either way
  * Not a number but read the same way (each time a policy is made): LAB_EGRESS_ALLOW, the

@@ -21,6 +21,8 @@ export function isUrl(src: string): boolean {
 export type Download = InlineFile & { file: string; size: number; digest: string; url: string; dispose(): Promise<void> };
 
 export type DownloadOptions = {
+  /** Bytes this download may take (default LAB_MAX_ADD_URL_BYTES; less when earlier URLs of the step used some). */
+  maxBytes?: number;
   /** Where the file is written (the build's $LAB_ROOT/tmp); an add-<pid>- dir is made in it. */
   tmpDir: string;
   checksum?: string;
@@ -29,7 +31,6 @@ export type DownloadOptions = {
   /** Default: egressPolicy('add') from the environment now (LAB_EGRESS_ALLOW). */
   policy?: EgressPolicy;
   lookup?: Lookup;
-  maxBytes?: number;
   timeoutMs?: number;
 };
 
@@ -43,7 +44,8 @@ export async function download(url: string, opts: DownloadOptions): Promise<Down
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([timeout, ...(opts.signal ? [opts.signal] : [])]);
   const tooBig = () => {
-    const e = limitError(`ADD ${url}: the download is too large`, formatBytes(maxBytes), 'LAB_MAX_ADD_URL_BYTES', 'download a smaller file or RUN a tool that fetches only what you need');
+    const shared = maxBytes < MAX_ADD_URL_BYTES; // what the step's earlier URLs left
+    const e = limitError(`ADD ${url}: ${shared ? "the step's downloads are too large together" : 'the download is too large'}`, formatBytes(shared ? MAX_ADD_URL_BYTES : maxBytes), 'LAB_MAX_ADD_URL_BYTES', 'download a smaller file or RUN a tool that fetches only what you need');
     return new EngineError(e.code, e.message, { range: opts.range });
   };
   const rethrow = (err: unknown): never => {

@@ -11,7 +11,7 @@ import { matchSource, walkMatches, type SourceMatch, type SourceRoot } from './c
 import { copyEntries, destination, type InlineFile } from './copy-files.ts';
 import { parseChmod, resolveChown } from './file-mode.ts';
 import { detectArchive, extractArchive, type Compression } from './archive-extract.ts';
-import { MAX_ARCHIVE_BYTES } from '../limits.ts';
+import { MAX_ADD_URL_BYTES, MAX_ARCHIVE_BYTES } from '../limits.ts';
 import { download, isUrl, type Download, type DownloadOptions } from './add-url.ts';
 import type { StageState } from './stage-state.ts';
 
@@ -98,11 +98,16 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
   return { inputs, createdBy: by, apply, dispose };
 }
 
-/** The step's downloads, one after another (one LAB_MAX_ADD_URL_BYTES file on disk at a time in flight); all removed if one fails. */
+/** The step's downloads, one after another, sharing one LAB_MAX_ADD_URL_BYTES budget on disk; all removed if one fails. */
 async function downloadAll(urls: string[], o: DownloadOptions): Promise<Download[]> {
   const done: Download[] = [];
+  let used = 0;
   try {
-    for (const u of urls) done.push(await download(u, o));
+    for (const u of urls) {
+      const d = await download(u, { ...o, maxBytes: Math.max(1, MAX_ADD_URL_BYTES - used) });
+      used += d.size;
+      done.push(d);
+    }
     return done;
   } catch (err) {
     await Promise.all(done.map((d) => d.dispose()));

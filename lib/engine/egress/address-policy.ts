@@ -49,6 +49,7 @@ function embeddedIpv4(address: string): string | undefined {
 
 /** Why `address` is not a public address, or undefined when it is. */
 export function nonPublicReason(address: string): string | undefined {
+  if (address.includes('%')) return 'a scoped (interface-bound) address';
   const family = net.isIP(address);
   if (!family) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
@@ -113,6 +114,7 @@ export function egressPolicy(purpose: EgressPurpose, opts: { env?: Record<string
  */
 export function refusal(policy: EgressPolicy, host: string, address: string, port: number): string | undefined {
   if (policy.unrestricted) return undefined;
+  if (address.includes('%')) return `${address} is a scoped (interface-bound) address`;
   if (policy.allowHostPorts.has(hostPortKey(host, port)) || policy.allowHostPorts.has(hostPortKey(address, port))) return undefined;
   if (policy.ports && !policy.ports.includes(port)) return `port ${port} is not one of the allowed ports (${policy.ports.join(', ')})`;
   const family = net.isIP(address) === 6 ? 'ipv6' : 'ipv4';
