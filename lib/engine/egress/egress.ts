@@ -28,9 +28,14 @@
  * Terms
  *   purpose   'add' (ADD <url>) or 'registry' (distribution API + token realm): only named in
  *             messages and what the lab registry hole applies to.
- *   policy    What may be reached (EgressPolicy); egressPolicy() in address-policy.ts makes one
- *             from the environment; UNRESTRICTED is for the operator's own CLI and tests that
- *             talk to a loopback registry directly, never for a request made for a student.
+ *   policy    What may be reached (EgressPolicy). egressPolicy('add') for ADD and
+ *             registryPolicy(host, labRegistry) for a registry client are made from the
+ *             environment each time (address-policy.ts); UNRESTRICTED is for the operator's own
+ *             CLI and tests that talk to a loopback registry directly, never for a request made
+ *             for a student.
+ *   lab registry  The site's own /v2 (host:port list from lib/runtime/daemon-wiring.ts). Its
+ *             hole opens only for a client of that registry, so another registry cannot send a
+ *             token realm or a redirect to the lab's port.
  */
 import type { BlockList } from 'node:net';
 
