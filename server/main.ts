@@ -24,6 +24,7 @@ const hostname = values.host ?? process.env.HOST ?? '127.0.0.1';
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port ?? process.env.PORT}`);
 if (!dev) (process.env as Record<string, string>).NODE_ENV ??= 'production';
+process.env.PORT = String(port); // the daemon allows its registry calls to this port on loopback (lib/runtime/daemon-wiring.ts)
 
 const app = next({ dev, hostname, port, dir: process.cwd() });
 await app.prepare();

@@ -18,6 +18,11 @@
  *   LAB_MAX_MANIFEST_BYTES       one manifest pushed to the registry (distribution: 4 MiB)
  *   LAB_MAX_BUILDS_PER_USER      builds of one namespace running at once through the daemon
  *   LAB_MAX_QUEUED_BUILDS_PER_USER ... waiting for a slot behind them (more are refused)
+ *   LAB_MAX_ADD_URL_BYTES        the URL downloads of one ADD (streamed to disk, counted as they arrive)
+ *   LAB_ADD_URL_TIMEOUT_SECONDS  ... the whole download, redirects included
+ *   LAB_EGRESS_IDLE_TIMEOUT_SECONDS  a student's outbound connection with no data either way
+ * Not a number but read the same way (each time a policy is made): LAB_EGRESS_ALLOW, the
+ * operator's holes in the egress policy (lib/engine/egress/egress.ts).
  * Outside the engine, with the same helper: LAB_MAX_BUILD_LOG_BYTES and
  * LAB_MAX_BUILD_LOG_LINE_BYTES (lib/builds/build-recorder.ts, the web app's build log).
  */
@@ -49,6 +54,9 @@ export const MAX_BLOB_BYTES = envLimit('LAB_MAX_BLOB_BYTES', 1 * GiB);
 export const MAX_MANIFEST_BYTES = envLimit('LAB_MAX_MANIFEST_BYTES', 4 * MiB);
 export const MAX_BUILDS_PER_USER = envLimit('LAB_MAX_BUILDS_PER_USER', 2);
 export const MAX_QUEUED_BUILDS_PER_USER = envLimit('LAB_MAX_QUEUED_BUILDS_PER_USER', 4, { allowZero: true });
+export const MAX_ADD_URL_BYTES = envLimit('LAB_MAX_ADD_URL_BYTES', 512 * MiB);
+export const ADD_URL_TIMEOUT_SECONDS = envLimit('LAB_ADD_URL_TIMEOUT_SECONDS', 600);
+export const EGRESS_IDLE_TIMEOUT_SECONDS = envLimit('LAB_EGRESS_IDLE_TIMEOUT_SECONDS', 60);
 
 /** "1 GiB", "512 MiB", "900 KiB" for messages. */
 export function formatBytes(n: number): string {

@@ -30,7 +30,7 @@ export async function startRuntime(env: Env, database: Db = db()): Promise<LabRu
   const builds = createBuildService({ db: database, queue: opened.queue, workspaceDir: (userId) => ensureWorkspace(userId, { env }) });
   let daemon: LabDaemon;
   try {
-    daemon = await startLabDaemon({ engine, root, observeBuild: builds.observer });
+    daemon = await startLabDaemon({ engine, root, observeBuild: builds.observer, env });
   } catch (err) {
     await builds.close();
     await opened.close();

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import tar from 'tar-stream';
 import { detectArchive, extractArchive } from './archive-extract.ts';
-import { download } from './add-url.ts';
+import { download, fileName } from './add-url.ts';
+import { egressPolicy } from '../egress/egress.ts';
 
 let tmp: string;
 let server: http.Server;
@@ -25,7 +26,10 @@ beforeAll(async () => {
   execFileSync('tar', ['-cf', path.join(tmp, 'x.tar'), '-C', src, 'dir']);
   execFileSync('sh', ['-c', `gzip -c x.tar > x.tgz && bzip2 -c x.tar > x.tar.bz2 && xz -c x.tar > x.tar.xz && gzip -c /etc/hostname > plain.gz`], { cwd: tmp });
   server = http.createServer((req, res) => {
-    if (req.url === '/files/tool.sh') {
+    if (req.url === '/download?id=7') {
+      res.writeHead(200, { 'content-disposition': 'attachment; filename="../../etc/report.csv"' });
+      res.end('a,b\n');
+    } else if (req.url === '/files/tool.sh') {
       res.writeHead(200, { 'last-modified': 'Wed, 21 Oct 2015 07:28:00 GMT' });
       res.end(payload);
     } else {
@@ -127,21 +131,48 @@ describe('ADD archive expansion limits', () => {
 });
 
 describe('ADD URL', () => {
-  it('downloads with mode 0600 and Last-Modified as mtime', async () => {
-    const d = await download(`${base}/files/tool.sh`);
+  // The test server is on loopback, which the egress policy refuses; allow exactly its host:port.
+  const opts = () => ({ tmpDir: tmp, policy: egressPolicy('add', { env: { LAB_EGRESS_ALLOW: new URL(base).host } }) });
+
+  it('downloads to a file with mode 0600 and Last-Modified as mtime', async () => {
+    const d = await download(`${base}/files/tool.sh`, opts());
     expect(d.name).toBe('tool.sh');
     expect(d.mode).toBe(0o600);
     expect(d.mtime?.toISOString()).toBe('2015-10-21T07:28:00.000Z');
-    expect(Buffer.from(d.data).equals(payload)).toBe(true);
+    expect((await fs.readFile(d.file)).equals(payload)).toBe(true);
+    expect((await fs.stat(d.file)).mode & 0o777).toBe(0o600);
+    expect(d.size).toBe(payload.length);
+    await d.dispose();
+    await expect(fs.stat(d.file)).rejects.toThrow(/ENOENT/);
   });
 
-  it('verifies --checksum', async () => {
+  it('verifies --checksum and leaves no file behind on a mismatch', async () => {
     const good = `sha256:${createHash('sha256').update(payload).digest('hex')}`;
-    await expect(download(`${base}/files/tool.sh`, { checksum: good })).resolves.toMatchObject({ digest: good });
-    await expect(download(`${base}/files/tool.sh`, { checksum: `sha256:${'0'.repeat(64)}` })).rejects.toThrow(/checksum mismatch/);
+    const before = (await fs.readdir(tmp)).filter((n) => n.startsWith('add-')).length;
+    const d = await download(`${base}/files/tool.sh`, { ...opts(), checksum: good });
+    expect(d).toMatchObject({ digest: good });
+    await d.dispose();
+    await expect(download(`${base}/files/tool.sh`, { ...opts(), checksum: `sha256:${'0'.repeat(64)}` })).rejects.toThrow(/checksum mismatch/);
+    expect((await fs.readdir(tmp)).filter((n) => n.startsWith('add-')).length).toBe(before);
+  });
+
+  it('names the file as BuildKit does: Content-Disposition first, never a path; no Last-Modified gives the epoch', async () => {
+    // source/http getFileName + save (mTime := time.Unix(0, 0))
+    const d = await download(`${base}/download?id=7`, opts());
+    expect(d.name).toBe('report.csv');
+    expect(d.mtime?.getTime()).toBe(0);
+    await d.dispose();
+    expect(fileName('/a/%2e%2e', null)).toBe('__unnamed__');
+    expect(fileName('/a/b%2Fc', null)).toBe('__unnamed__');
+    expect(fileName('/pkg/tool-1.2.tar.gz', null)).toBe('tool-1.2.tar.gz');
+    expect(fileName('/', "attachment; filename*=UTF-8''na%C3%AFve.txt")).toBe('naïve.txt');
   });
 
   it('reports HTTP errors', async () => {
-    await expect(download(`${base}/missing`)).rejects.toThrow(/HTTP 404/);
+    await expect(download(`${base}/missing`, opts())).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('refuses the same loopback server without the allow entry', async () => {
+    await expect(download(`${base}/files/tool.sh`, { tmpDir: tmp, policy: egressPolicy('add', { env: {} }) })).rejects.toThrow(/refused: 127\.0\.0\.1 is a loopback address/);
   });
 });

@@ -9,8 +9,8 @@ import { CAPABILITY_XATTR } from '../layer/layer.ts';
 import { readXattrsOf, setXattr } from '../layer/xattr.ts';
 import type { CopyEntry, SourceMatch } from './copy-sources.ts';
 
-/** A file whose bytes come from the Dockerfile (heredoc) or a download (ADD URL). */
-export type InlineFile = { name: string; data: string | Buffer; mode?: number; mtime?: Date };
+/** A file whose bytes come from the Dockerfile (heredoc: data) or a download on disk (ADD URL: file). */
+export type InlineFile = { name: string; mode?: number; mtime?: Date } & ({ data: string | Buffer; file?: undefined } | { file: string; size: number; data?: undefined });
 
 export type CopyOptions = {
   /** Host path of the destination root filesystem. */
@@ -132,13 +132,14 @@ class Writer {
 
   async inline(f: InlineFile, containerPath: string): Promise<void> {
     const { host } = await this.slot(containerPath, false);
-    await fs.writeFile(host, f.data);
+    if (f.file !== undefined) await fs.copyFile(f.file, host);
+    else await fs.writeFile(host, f.data);
     const own = this.o.chown ?? { uid: 0, gid: 0 };
     await fs.chown(host, own.uid, own.gid);
     await fs.chmod(host, this.mode(f.mode ?? 0o644, false));
     if (f.mtime) await fs.utimes(host, f.mtime, f.mtime);
     this.stats.files++;
-    this.stats.bytes += Buffer.byteLength(f.data);
+    this.stats.bytes += f.file !== undefined ? f.size : Buffer.byteLength(f.data);
   }
 
   /**

@@ -11,14 +11,16 @@ import { matchSource, walkMatches, type SourceMatch, type SourceRoot } from './c
 import { copyEntries, destination, type InlineFile } from './copy-files.ts';
 import { parseChmod, resolveChown } from './file-mode.ts';
 import { detectArchive, extractArchive, type Compression } from './archive-extract.ts';
-import { MAX_ARCHIVE_BYTES } from '../limits.ts';
-import { download, isUrl } from './add-url.ts';
+import { MAX_ADD_URL_BYTES, MAX_ARCHIVE_BYTES } from '../limits.ts';
+import { download, isUrl, type Download, type DownloadOptions } from './add-url.ts';
 import type { StageState } from './stage-state.ts';
 
 export type PreparedCopy = {
   inputs: StepInputs;
   createdBy: string;
   apply(snap: ActiveSnapshot): Promise<void>;
+  /** Removes the step's ADD <url> downloads (call once the step is done or failed). */
+  dispose(): Promise<void>;
 };
 
 /** The instruction text the cache key hashes (options + sources + destination). */
@@ -26,7 +28,7 @@ export function copyText(ins: CopyInstruction | AddInstruction): string {
   return [ins.kind, ...ins.flags, ...ins.sources, ins.dest].join(' ');
 }
 
-export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: StageState, src: SourceRoot, opts: { signal?: AbortSignal; fromKey?: string } = {}): Promise<PreparedCopy> {
+export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: StageState, src: SourceRoot, opts: { signal?: AbortSignal; fromKey?: string; tmpDir: string }): Promise<PreparedCopy> {
   const isAdd = ins.kind === 'ADD';
   const where = { instruction: ins.kind, range: ins.range };
   const urls = isAdd ? ins.sources.filter(isUrl) : [];
@@ -47,8 +49,9 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
     [...entries.map((e) => ({ rel: e.rel, abs: e.abs })), ...[...archives.keys()].map((m) => ({ rel: m.rel, abs: m.abs }))],
     { resetOwner: src.kind === 'context' },
   );
-  const downloads = await Promise.all(urls.map((u) => download(u, { checksum: (ins as AddInstruction).checksum, range: ins.range, signal: opts.signal })));
-  const inline: InlineFile[] = [...ins.contents.map((c) => ({ name: c.path, data: c.data })), ...downloads];
+  const downloads = await downloadAll(urls, { checksum: (ins as AddInstruction).checksum, range: ins.range, signal: opts.signal, tmpDir: opts.tmpDir });
+  const dispose = async () => void (await Promise.all(downloads.map((d) => d.dispose())));
+  const inline: InlineFile[] = [...ins.contents.map((c) => ({ name: c.path, data: c.data })), ...downloads.map(({ name, file, size, mode, mtime }) => ({ name, file, size, mode, mtime }))];
   const workdir = state.config.config?.WorkingDir || '/';
   const hash = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
@@ -59,7 +62,8 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
     files,
     extra: {
       heredocs: ins.contents.map((c) => `${c.path}:${hash(c.data)}`).join(','),
-      urls: downloads.map((d) => `${d.url}@${d.digest}`).join(','),
+      // BuildKit's http cache key: file name, digest and Last-Modified (source/http formatCacheKey)
+      urls: downloads.map((d) => `${d.url}@${d.digest}@${d.name}@${d.mtime?.getTime() ?? ''}`).join(','),
       from: src.kind === 'context' ? 'context' : src.name,
       ...(opts.fromKey ? { fromKey: opts.fromKey } : {}),
     },
@@ -91,5 +95,22 @@ export async function prepareCopy(ins: CopyInstruction | AddInstruction, state: 
       }
     }
   };
-  return { inputs, createdBy: by, apply };
+  return { inputs, createdBy: by, apply, dispose };
+}
+
+/** The step's downloads, one after another, sharing one LAB_MAX_ADD_URL_BYTES budget on disk; all removed if one fails. */
+async function downloadAll(urls: string[], o: DownloadOptions): Promise<Download[]> {
+  const done: Download[] = [];
+  let used = 0;
+  try {
+    for (const u of urls) {
+      const d = await download(u, { ...o, maxBytes: Math.max(1, MAX_ADD_URL_BYTES - used) });
+      used += d.size;
+      done.push(d);
+    }
+    return done;
+  } catch (err) {
+    await Promise.all(done.map((d) => d.dispose()));
+    throw err;
+  }
 }

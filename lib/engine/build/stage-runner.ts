@@ -214,17 +214,21 @@ export async function runStage(env: StageEnv, index: number): Promise<StageResul
               createdBy: createdBy.copy(ins.kind, ins.flags, [...ins.sources, ...ins.contents.map((c) => `<<${c.path}`)], ins.dest),
               independent: ins.link,
               run: async (snap) => {
-                const copy = await prepareCopy(ins, state, await sourceRoot(env, index, from!, views), { signal: env.signal, fromKey });
-                await copy.apply(snap);
+                const copy = await prepareCopy(ins, state, await sourceRoot(env, index, from!, views), { signal: env.signal, fromKey, tmpDir: env.tmpDir });
+                await copy.apply(snap).finally(() => copy.dispose());
               },
             }),
           );
         } else {
           const src = from === undefined ? ({ kind: 'context', ctx: await env.context() } as SourceRoot) : await sourceRoot(env, index, from, views);
-          const copy = await prepareCopy(ins, state, src, { signal: env.signal, fromKey });
-          env.summaries.push(
-            await runFsStep(stageCtx, state, { ...base, inputs: copy.inputs, createdBy: copy.createdBy, independent: ins.link, run: copy.apply }),
-          );
+          const copy = await prepareCopy(ins, state, src, { signal: env.signal, fromKey, tmpDir: env.tmpDir });
+          try {
+            env.summaries.push(
+              await runFsStep(stageCtx, state, { ...base, inputs: copy.inputs, createdBy: copy.createdBy, independent: ins.link, run: copy.apply }),
+            );
+          } finally {
+            await copy.dispose();
+          }
         }
       } else {
         throw new EngineError(ErrorCodes.UNKNOWN_INSTRUCTION, `${ins.kind} cannot be built here`, { range: ins.range });

@@ -111,7 +111,7 @@ async function overlayWorks(root: string): Promise<boolean> {
 
 /**
  * Leftovers of killed processes in $LAB_ROOT/tmp: names with an owner pid (context-<pid>-…,
- * export-<pid>-…) go as soon as that process is gone (snapshot/sweep.ts's rule); others
+ * export-<pid>-…, add-<pid>-…) go as soon as that process is gone (snapshot/sweep.ts's rule); others
  * (loads) when older than maxAgeMs.
  */
 export async function sweepTmp(dir: string, maxAgeMs: number): Promise<number> {
@@ -119,7 +119,7 @@ export async function sweepTmp(dir: string, maxAgeMs: number): Promise<number> {
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     const p = path.join(dir, name);
     const st = await fs.lstat(p).catch(() => undefined);
-    const owner = /^(?:context|export)-(\d+)-/.exec(name);
+    const owner = /^(?:context|export|add)-(\d+)-/.exec(name);
     const gone = owner ? Number(owner[1]) !== process.pid && ownerGone(Number(owner[1])) : false;
     if (st && (gone || (!owner && Date.now() - st.mtimeMs >= maxAgeMs))) {
       await fs.rm(p, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { nodeArchToOci } from '../image/config-builder.ts';
 import { parseReference } from '../image/reference.ts';
 import { pullReference, pushReference, type TransferOptions } from '../registry/client/transfer.ts';
 import { RegistryClient } from '../registry/client/registry-client.ts';
+import type { EgressPolicy } from '../egress/egress.ts';
 import type { TransferRequest } from './daemon.ts';
 import { allNamespaceRoots } from './namespaces.ts';
 import { dockerfileFromDir, dockerfileFromTar, endObservation, observedSink, type BuildInfo, type BuildObservation } from './build-observer.ts';
@@ -42,6 +43,11 @@ export interface LocalApiOptions {
   scrub?: (message: string) => string;
   /** Told about each build (the namespaced daemon fills in buildId and source). */
   observeBuild?: (info: Omit<BuildInfo, 'buildId' | 'source'>) => BuildObservation | undefined;
+  /**
+   * What push/pull/login may connect to, made per request (egress.ts). The namespaced daemon
+   * always gives one; absent (the operator's own CLI or standalone daemon): unrestricted.
+   */
+  registryEgress?: (registryHost: string) => EgressPolicy;
 }
 
 export class LocalEngineApi implements EngineApi {
@@ -199,7 +205,7 @@ export class LocalEngineApi implements EngineApi {
 
   async login(server: string, credentials: { username: string; password: string }, opts: { insecure?: boolean } = {}): Promise<void> {
     const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    const client = new RegistryClient({ host, credentials, insecureHosts: opts.insecure ? [host] : [] });
+    const client = new RegistryClient({ host, credentials, insecureHosts: opts.insecure ? [host] : [], egress: this.opts.registryEgress?.(host) });
     const res = await client.request('GET', '/v2/', { scopes: [] });
     await res.body?.cancel();
     if (res.status !== 200) throw new EngineError('UNAUTHORIZED', `login to ${host} failed (HTTP ${res.status}): check the username and password`);
@@ -207,7 +213,7 @@ export class LocalEngineApi implements EngineApi {
 
   private async transferOptions(name: string, opts: TransferRequest, onLine?: (line: string) => void): Promise<TransferOptions> {
     const host = parseReference(name).domain;
-    const o: TransferOptions = { images: this.engine.images, insecureHosts: opts.insecure ? [host] : [], onLine };
+    const o: TransferOptions = { images: this.engine.images, insecureHosts: opts.insecure ? [host] : [], egress: this.opts.registryEgress?.(host), onLine };
     if (opts.credentials) o.credentials = opts.credentials;
     else if (this.opts.registryCredentials) {
       o.credentials = await this.opts.registryCredentials(host);

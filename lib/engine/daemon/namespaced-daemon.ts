@@ -14,6 +14,7 @@ import type { BuildObserver } from './build-observer.ts';
 import type { TerminalSpawner } from '../container/container.ts';
 import { containerRoutes, type RouteHandler } from './container-routes.ts';
 import { hostPathScrubber } from './host-paths.ts';
+import { registryPolicy } from '../egress/egress.ts';
 
 export type { BuildObserver, BuildInfo, BuildObservation } from './build-observer.ts';
 
@@ -30,6 +31,12 @@ export interface NamespacedDaemonOptions {
   observeBuild?: BuildObserver;
   /** The namespace's login for a registry; without it, only logins sent with the request count. */
   registryCredentials?: (namespace: string, registryHost: string) => Promise<{ username: string; password: string } | undefined>;
+  /**
+   * The lab's own registry as host:port ("127.0.0.1:3000", "localhost:3000"): the only loopback
+   * or private registry a student's push/pull/login may reach (besides LAB_EGRESS_ALLOW).
+   * Every other registry call is held to registryPolicy (egress/address-policy.ts).
+   */
+  labRegistry?: string[];
 }
 
 export interface NamespacedDaemon {
@@ -56,6 +63,7 @@ export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Prom
       scrub,
       // never the server user's own stored logins: only the namespace's, or the request's
       registryCredentials: async (host) => registryCredentials?.(ns, host),
+      registryEgress: (host) => registryPolicy(host, opts.labRegistry),
       observeBuild: observeBuild
         ? (info) => observeBuild(ns, { ...info, buildId: randomBytes(12).toString('hex'), source: 'terminal' })
         : undefined,

@@ -42,6 +42,7 @@ describe('push and pull through the namespaced daemon', () => {
       socketDir: path.join(dir, 'sockets'),
       // the web app's stored login for namespace "bob" (here: alice's account)
       registryCredentials: async (ns, host) => (ns === 'bob' && host === reg.host ? alice : undefined),
+      labRegistry: [reg.host], // plays the lab's own registry: the one loopback registry the egress policy lets through
     });
   });
 

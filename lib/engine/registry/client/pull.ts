@@ -8,6 +8,8 @@ import { MediaTypes } from '../../image/image.ts';
 import { parseManifestOrIndex } from '../../image/manifest-builder.ts';
 import { nodeArchToOci } from '../../image/config-builder.ts';
 import { registryFailure, type RegistryClient } from './registry-client.ts';
+import { readBounded } from '../../egress/egress.ts';
+import { MAX_BLOB_BYTES, MAX_MANIFEST_BYTES, formatBytes, limitError } from '../../limits.ts';
 
 export const MANIFEST_ACCEPT = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerManifestList].join(', ');
 
@@ -41,7 +43,8 @@ async function fetchManifest(o: PullOptions, reference: string): Promise<{ bytes
     headers: { Accept: MANIFEST_ACCEPT },
   });
   if (res.status !== 200) throw await registryFailure(res, `manifest for ${o.repository}:${reference}`);
-  const bytes = Buffer.from(await res.arrayBuffer());
+  const bytes = await readBounded(res, MAX_MANIFEST_BYTES, () =>
+    limitError(`the manifest for ${o.repository}:${reference} from ${o.client.opts.host} is too large`, formatBytes(MAX_MANIFEST_BYTES), 'LAB_MAX_MANIFEST_BYTES', 'nothing was stored'));
   const digest = sha256(bytes);
   const claimed = res.headers.get('docker-content-digest');
   if (reference.startsWith('sha256:') && digest !== reference) {
@@ -56,6 +59,10 @@ async function fetchManifest(o: PullOptions, reference: string): Promise<{ bytes
 }
 
 async function fetchBlob(o: PullOptions, desc: Descriptor, onProgress: (n: number) => void): Promise<number> {
+  // the manifest (the registry's word) names the size; the stream is cut there (ingestStream)
+  if (!(desc.size >= 0) || desc.size > MAX_BLOB_BYTES) {
+    throw limitError(`blob ${desc.digest} from ${o.client.opts.host}/${o.repository} is ${formatBytes(desc.size)}`, formatBytes(MAX_BLOB_BYTES), 'LAB_MAX_BLOB_BYTES', 'nothing was stored');
+  }
   const res = await o.client.request('GET', `/v2/${o.repository}/blobs/${desc.digest}`, { scopes: [`repository:${o.repository}:pull`] });
   if (res.status !== 200 || !res.body) throw await registryFailure(res, `blob ${desc.digest}`);
   let n = 0;

@@ -2,7 +2,11 @@
 // challenge -> token endpoint with basic auth -> retry) and plain basic auth, so it talks to
 // our registry, the CNCF registry and Docker Hub alike. Plain http only for loopback hosts.
 import { Readable } from 'node:stream';
-import { EngineError } from '../../errors.ts';
+import { EngineError, isEngineError } from '../../errors.ts';
+import { egressFetch, readBounded, UNRESTRICTED, type EgressPolicy } from '../../egress/egress.ts';
+
+/** A token answer or an error document is small; a registry that sends more is cut off here. */
+const MAX_SMALL_ANSWER_BYTES = 1024 * 1024;
 import { parseChallenge } from './auth-challenge.ts';
 import type { Credentials } from './credentials.ts';
 
@@ -12,6 +16,12 @@ export interface ClientOptions {
   credentials?: Credentials;
   /** Hosts to speak plain http to besides loopback (like docker's insecure-registries). */
   insecureHosts?: string[];
+  /**
+   * What this client may connect to (registry, redirects, token realm). The daemon serving a
+   * student always passes egressPolicy('registry', { hostPorts: [the lab's registry] });
+   * absent: UNRESTRICTED, for the operator's own CLI and tests.
+   */
+  egress?: EgressPolicy;
 }
 
 export type Body = Buffer | (() => Readable);
@@ -91,9 +101,9 @@ export class RegistryClient {
   private async send(method: string, url: URL, o: RequestOptions, auth: string | undefined): Promise<Response> {
     const headers: Record<string, string> = { ...o.headers };
     if (auth) headers.Authorization = auth;
-    let body: BodyInit | undefined;
+    let body: Buffer | AsyncIterable<Uint8Array> | undefined;
     if (Buffer.isBuffer(o.body)) {
-      body = new Uint8Array(o.body);
+      body = o.body;
       this.bytesUploaded += o.body.length;
       o.onUpload?.(o.body.length);
     } else if (o.body) {
@@ -107,12 +117,18 @@ export class RegistryClient {
           count((c as Buffer).length);
           yield c as Buffer;
         }
-      })() as unknown as BodyInit;
+      })();
     }
+    return this.fetch(url, { method, headers, body }, `cannot reach registry ${this.opts.host} (${url.origin})`);
+  }
+
+  /** Every request of this client, token realm included: through the egress policy. */
+  private async fetch(url: URL, init: { method?: string; headers: Record<string, string>; body?: Buffer | AsyncIterable<Uint8Array> }, unreachable: string): Promise<Response> {
     try {
-      return await fetch(url, { method, headers, body, redirect: 'follow', ...(body && !Buffer.isBuffer(o.body) ? { duplex: 'half' } : {}) } as RequestInit);
+      return await egressFetch(url, { ...init, policy: this.opts.egress ?? UNRESTRICTED });
     } catch (err) {
-      throw new EngineError('UNAVAILABLE', `cannot reach registry ${this.opts.host} (${url.origin}): ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`, { cause: err });
+      if (isEngineError(err) && err.code !== 'UNAVAILABLE') throw new EngineError(err.code, `registry ${this.opts.host}: ${err.message}`, { cause: err });
+      throw new EngineError('UNAVAILABLE', `${unreachable}: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -126,15 +142,15 @@ export class RegistryClient {
     if (this.opts.credentials) {
       headers.Authorization = `Basic ${Buffer.from(`${this.opts.credentials.username}:${this.opts.credentials.password}`).toString('base64')}`;
     }
-    let res: Response;
-    try {
-      res = await fetch(u, { headers });
-    } catch (err) {
-      throw new EngineError('UNAVAILABLE', `cannot reach the token service ${u.origin}: ${(err as Error).message}`, { cause: err });
-    }
+    const res = await this.fetch(u, { headers }, `cannot reach the token service ${u.origin}`);
     if (res.status === 401 || res.status === 403) throw this.loginNeeded(true);
     if (!res.ok) throw new EngineError('UNAVAILABLE', `token service ${u.origin} answered ${res.status}`);
-    const doc = (await res.json()) as { token?: string; access_token?: string; expires_in?: number };
+    let doc: { token?: string; access_token?: string; expires_in?: number };
+    try {
+      doc = JSON.parse((await readBounded(res, MAX_SMALL_ANSWER_BYTES, () => new Error('too large'))).toString('utf8'));
+    } catch (err) {
+      throw new EngineError('UNAVAILABLE', `token service ${u.origin} sent no usable token (${(err as Error).message})`);
+    }
     const token = doc.token ?? doc.access_token;
     if (!token) throw new EngineError('UNAVAILABLE', `token service ${u.origin} returned no token`);
     const ttl = Math.max(60, doc.expires_in ?? 60);
@@ -161,7 +177,7 @@ export async function registryFailure(res: Response, what: string): Promise<Engi
   let detail = fallback[res.status] ?? `${res.status} ${res.statusText}`;
   let code = '';
   try {
-    const doc = (await res.json()) as { errors?: { code: string; message: string }[] };
+    const doc = JSON.parse((await readBounded(res, MAX_SMALL_ANSWER_BYTES, () => new Error('too large'))).toString('utf8')) as { errors?: { code: string; message: string }[] };
     const e = doc.errors?.[0];
     if (e) {
       code = e.code;

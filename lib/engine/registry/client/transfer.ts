@@ -5,6 +5,7 @@ import type { ImageStore } from '../../image/image.ts';
 import { EngineError } from '../../errors.ts';
 import { configPath, loadCredentials, type Credentials } from './credentials.ts';
 import { RegistryClient } from './registry-client.ts';
+import type { EgressPolicy } from '../../egress/egress.ts';
 import { pushImage, type PushResult } from './push.ts';
 import { pullImage, type PullResult } from './pull.ts';
 
@@ -14,6 +15,8 @@ export interface TransferOptions {
   credentials?: Credentials;
   configFile?: string;
   insecureHosts?: string[];
+  /** What the client may connect to (registry-client.ts ClientOptions.egress). */
+  egress?: EgressPolicy;
   onLine?: (line: string) => void;
   /** Platform to pick from an index (pull). Default linux/<host arch>. */
   platform?: { os: string; architecture: string };
@@ -21,7 +24,7 @@ export interface TransferOptions {
 
 async function clientFor(host: string, o: TransferOptions): Promise<RegistryClient> {
   const credentials = o.credentials ?? (await loadCredentials(host, o.configFile ?? configPath()));
-  return new RegistryClient({ host, credentials, insecureHosts: o.insecureHosts });
+  return new RegistryClient({ host, credentials, insecureHosts: o.insecureHosts, egress: o.egress });
 }
 
 /** `lab push NAME[:TAG]`: the local image named NAME[:TAG] goes to NAME's registry. */
