@@ -5,22 +5,11 @@
 // finishes, and a second user sees none of it. Each step records its own pass/fail (the journey
 // goes on after a failure so one run tells which pieces work), and the test fails at the end
 // listing the failed steps. Needs root, bwrap and runc (the shell sandbox and the builds).
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { journey, run, screen, terminalSkipReason } from './terminal-helpers.ts';
 import { shot, signUp, uniqueEmail } from './helpers.ts';
 
-function missing(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (bubblewrap shell sandbox, cgroups, runc builds)';
-  if (!fs.existsSync('/usr/bin/bwrap')) return 'needs bwrap (apt-get install bubblewrap)';
-  try {
-    execFileSync('runc', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'needs runc (apt-get install runc)';
-  }
-  return undefined;
-}
-const skipReason = missing();
+const skipReason = terminalSkipReason();
 
 /** The slow Dockerfile fixed: dependencies first, the code after. */
 const FIXED_DOCKERFILE = `FROM busybox
@@ -33,22 +22,6 @@ CMD ["sh", "./serve"]
 `;
 const EDIT_MARK = `EDITED_BY_E2E_${Date.now()}`;
 
-/** The terminal's visible screen text (xterm's DOM renderer), non-breaking spaces normalised. */
-async function screen(page: Page): Promise<string> {
-  return (await page.getByTestId('terminal').locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
-}
-
-let marks = 0;
-/** Types a command into the terminal (on a cleared screen) and waits for its end marker. */
-async function run(page: Page, cmd: string, opts: { timeout?: number; clear?: boolean } = {}): Promise<string> {
-  const n = ++marks;
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type(`${opts.clear === false ? '' : 'clear; '}${cmd}; echo "rc=$?" E""ND-${n}`);
-  await page.keyboard.press('Enter');
-  await expect.poll(() => screen(page), { timeout: opts.timeout ?? 30_000, message: `"${cmd}" to finish` }).toMatch(new RegExp(`END-${n}\\b`));
-  return screen(page);
-}
-
 /** The trace view's step for the pip (dependency) instruction: its data-status. */
 function pipStep(page: Page) {
   return page.getByTestId('trace-view').getByTestId('trace-step').filter({ hasText: 'pip install' }).last();
@@ -60,17 +33,7 @@ test.use({ actionTimeout: 20_000 });
 test('issue 6 journey: terminal, builds, cache, layers, run, reload, isolation', async ({ page, browser }) => {
   test.skip(skipReason !== undefined, skipReason ?? '');
   test.setTimeout(15 * 60_000);
-  const failures: string[] = [];
-  const step = async (name: string, fn: () => Promise<void>) => {
-    await test.step(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        failures.push(`${name}: ${(err as Error).message.split('\n').slice(0, 4).join(' | ')}`);
-        await shot(page, `terminal-FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-      }
-    });
-  };
+  const { step, failures } = journey(page, 'terminal');
 
   const alice = { email: uniqueEmail('term-alice'), password: 'correct horse battery' };
   await signUp(page, alice.email, alice.password);
