@@ -21,7 +21,7 @@
  */
 import type { ImageConfig } from '../image/image.ts';
 
-export { buildBusyboxImage, ensureBusybox, busyboxApplets, BUSYBOX_REF, DEFAULT_BUSYBOX_BINARY } from './busybox-image.ts';
+export { buildBusyboxImage, ensureBusybox, busyboxApplets, busyboxRefs, BUSYBOX_REF, DEFAULT_BUSYBOX_BINARY } from './busybox-image.ts';
 export { isScratch, scratchConfig, SCRATCH } from './scratch.ts';
 
 export type BaseImageConfig = ImageConfig;

@@ -119,9 +119,33 @@ export async function buildBusyboxImage(images: ImageStore, opts: { binary?: str
   }
 }
 
-/** busybox:latest when present, else built and tagged. */
+/** "1.35.0" from the binary's banner ("BusyBox v1.35.0 (Debian …) multi-call binary."). */
+export async function busyboxVersion(binary = DEFAULT_BUSYBOX_BINARY): Promise<string | undefined> {
+  const out = await run(binary, ['--help']).then((r) => r.stdout, (e: { stdout?: string }) => e.stdout ?? '');
+  return /BusyBox v(\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1];
+}
+
+/**
+ * The tags the built-in image answers to: latest and the version Debian ships, like the
+ * official image's 1.35 and 1.35.0, so that a pinned `FROM busybox:1.35` works here.
+ */
+export function busyboxRefs(binary = DEFAULT_BUSYBOX_BINARY): Promise<string[]> {
+  let refs = refsByBinary.get(binary);
+  if (!refs) {
+    refs = busyboxVersion(binary)
+      .catch(() => undefined)
+      .then((v) => [...new Set(['latest', ...(v ? [v.split('.').slice(0, 2).join('.'), v] : [])])].map((t) => `docker.io/library/busybox:${t}`));
+    refsByBinary.set(binary, refs);
+  }
+  return refs;
+}
+const refsByBinary = new Map<string, Promise<string[]>>();
+
+/** busybox:latest (and its version tags) when present, else built and tagged. */
 export async function ensureBusybox(images: ImageStore, opts: { binary?: string } = {}): Promise<Image> {
+  const refs = await busyboxRefs(opts.binary);
   const existing = await images.find(BUSYBOX_REF);
-  if (existing) return existing;
-  return buildBusyboxImage(images, { ...opts, tag: BUSYBOX_REF });
+  const img = existing ?? (await buildBusyboxImage(images, { ...opts, tag: BUSYBOX_REF }));
+  for (const ref of refs) if (!(await images.find(ref))) await images.tag(img.id, ref);
+  return img;
 }

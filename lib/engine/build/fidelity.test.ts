@@ -118,4 +118,19 @@ describe.skipIf(!isRoot)('BuildKit fidelity (real builds)', () => {
     expect(await capOf('fid:caps', 'opt/ping')).toBe(CAP_HEX);
     expect(await capOf('fid:caps2', 'bin/ping')).toBe(CAP_HEX);
   });
+
+  // The built-in busybox answers to the version Debian ships (like the official image's
+  // 1.35 / 1.35.0 tags), so the pin the linter asks for works; an unknown base says what exists.
+  it('FROM busybox:<the version Debian ships> works; an unknown base lists the images that exist', async () => {
+    const version = (await run('/bin/busybox', ['--help']).catch((e: { stdout: string }) => e)).stdout.match(/BusyBox v(\d+\.\d+)/)![1];
+    const ctx = await eng.context({ Dockerfile: `FROM busybox:${version}\nRUN echo pinned > /p\n` });
+    await eng.build(ctx, { tags: ['fid:pinned'] });
+    expect((await eng.images.get(`busybox:${version}`)).id).toBe((await eng.images.get('busybox:latest')).id);
+    const bad = await eng.context({ Dockerfile: 'FROM python:3.11-slim\nRUN true\n' });
+    const { error } = await eng.fail(bad);
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toMatch(/python:3\.11-slim: not found: this lab cannot reach Docker Hub/);
+    expect(error.message).toContain(`busybox:${version}`);
+    expect(error.message).toMatch(/Yours: .*fid:pinned/);
+  });
 });

@@ -15,7 +15,7 @@ import type { Executor } from '../executor/executor.ts';
 import type { Image, ImageStore } from '../image/image.ts';
 import { parseReference, formatReference } from '../image/reference.ts';
 import { nodeArchToOci } from '../image/config-builder.ts';
-import { BUSYBOX_REF, ensureBusybox } from '../base-images/base-images.ts';
+import { busyboxRefs, ensureBusybox } from '../base-images/base-images.ts';
 import type { Snapshotter } from '../snapshot/snapshotter.ts';
 import type { BuildEvent, EventSink } from '../progress/events.ts';
 import { Progress } from '../progress/progress.ts';
@@ -52,6 +52,19 @@ function excerpt(text: string, range?: { start: number; end: number }): { line: 
 
 export class Solver implements Builder {
   constructor(private readonly deps: SolverDeps) {}
+
+  /** FROM an image that is neither local nor built in: say what exists and how to get more. */
+  private async baseNotFound(name: string): Promise<EngineError> {
+    const builtIn = (await busyboxRefs()).map((r) => r.replace(/^docker\.io\/library\//, ''));
+    const local = (await this.deps.images.list()).flatMap((i) => i.names).map((n) => n.replace(/^docker\.io\/library\//, '')).filter((n) => !builtIn.includes(n));
+    const shown = local.slice(0, 8).join(', ') + (local.length > 8 ? `, … (${local.length} in all)` : '');
+    return new EngineError(
+      ErrorCodes.NOT_FOUND,
+      `${name}: not found: this lab cannot reach Docker Hub or another public registry, so only local images can be a base. ` +
+        `Built in: ${builtIn.join(', ')}.${local.length ? ` Yours: ${shown}.` : ''} ` +
+        'Build or pull one (docker pull from the lab\'s registry), or load one with "lab load -i FILE".',
+    );
+  }
 
   /** Under a write lease: the layers it stores are unreferenced until its image and cache records exist. */
   build(req: BuildRequest, onEvent?: EventSink): Promise<BuildResult> {
@@ -234,10 +247,11 @@ export class Solver implements Builder {
     const v = progress.vertex(`[internal] load metadata for ${name}`, { internal: true });
     try {
       let img = await this.deps.images.find(name);
-      if (!img && name === BUSYBOX_REF) img = await ensureBusybox(this.deps.images);
-      if (!img) {
-        throw new EngineError(ErrorCodes.NOT_FOUND, `${name}: not found: this lab has no access to a registry; load the image first with "lab load -i FILE" (busybox:latest is built in)`);
+      if (!img && (await busyboxRefs()).includes(name)) {
+        await ensureBusybox(this.deps.images);
+        img = await this.deps.images.find(name);
       }
+      if (!img) throw await this.baseNotFound(name);
       v.done();
       return img;
     } catch (err) {
