@@ -6,6 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { LabRuntime } from '../lib/runtime/runtime.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from './router.ts';
 import { labTerminalEndpoint, maxShellsPerUser, terminalCheck } from './terminal.ts';
@@ -27,9 +28,13 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
   const env = { ...process.env, LAB_ROOT: path.join(dir, 'engine'), LAB_DATA_DIR: dir, REDIS_URL: '', LAB_REGISTRY_SECRET: 'w'.repeat(40) };
   let t: TestDb;
   let server: http.Server;
+  let router: ReturnType<typeof createRouter> | undefined;
   let host: string;
   const cookies: string[] = [];
   const usernames: string[] = [];
+  const userIds: string[] = [];
+  let runtime: LabRuntime | undefined;
+  const rt = () => runtime!;
   const clients: TestTerminalClient[] = [];
 
   beforeAll(async () => {
@@ -38,11 +43,17 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     for (const email of ['wired.one@x.example', 'wired.two@x.example']) {
       const u = await createUser(t.db, email, 'wired password');
       cookies.push(`lab_session=${(await createSession(t.db, u.id)).token}`);
+      userIds.push(u.id);
       usernames.push(await ensureUsername(t.db, u.id));
     }
-    const rt = await getRuntime(env, t.db);
+    server = http.createServer((req, res) => router?.request(req, res));
+    server.on('upgrade', (req, socket, head) => router?.upgrade(req, socket, head));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const rt = await getRuntime({ ...env, PORT: String((server.address() as AddressInfo).port) }, t.db);
+    runtime = rt;
     const endpoint = labTerminalEndpoint(rt, t.db, (userId) => ensureWorkspace(userId, { env }));
-    const router = createRouter({
+    router = createRouter({
       registry: () => rt.registry,
       next: (_q, res) => res.end('next'),
       terminal: async () => endpoint,
@@ -52,10 +63,6 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
           res.end(JSON.stringify({ message }));
         }),
     });
-    server = http.createServer((req, res) => router.request(req, res));
-    server.on('upgrade', (req, socket, head) => router.upgrade(req, socket, head));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   }, 180_000);
 
   afterAll(async () => {
@@ -112,7 +119,7 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     expect(denied).toMatch(/denied|unauthori[sz]ed|not found|insufficient/i);
   }, 180_000);
 
-  it('caps live shells per user and says why over plain GET /api/terminal', async () => {
+  it('caps live shells per user: the newest browser wins and the oldest shell ends with a reason', async () => {
     const info = async (i: number | undefined, session: string) => {
       const res = await fetch(`http://${host}/api/terminal?session=${session}`, { headers: i === undefined ? {} : { cookie: cookies[i] } });
       return { status: res.status, message: ((await res.json()) as { message: string }).message };
@@ -120,12 +127,24 @@ describe.skipIf(!canSandbox)('the wired terminal', () => {
     expect((await info(undefined, 'w')).status).toBe(401);
     expect(await info(0, 'w')).toEqual({ status: 200, message: 'ok' });
     const max = maxShellsPerUser();
-    for (let i = 1; i < max; i++) await connect(0, `extra${i}`);
-    expect((await info(0, 'w')).status).toBe(200); // an existing shell can always be reattached
-    const over = await info(0, 'one-too-many');
-    expect(over.status).toBe(429);
-    expect(over.message).toMatch(new RegExp(`already have ${max} shells`));
-    await expect(TestTerminalClient.connect(`ws://${host}/api/terminal?session=one-too-many`, { origin: `http://${host}`, cookie: cookies[0] })).rejects.toThrow('HTTP 403');
+    const extras: TestTerminalClient[] = [];
+    for (let i = 1; i < max; i++) extras.push(await connect(0, `extra${i}`));
+    const live = () => rt().terminal.list().filter((s) => s.userId === userIds[0] && !s.exit);
+    expect(live()).toHaveLength(max);
+    // the first extra shell's browser goes away (closed tab, not signed out): it is the one to end
+    await extras[0]!.close();
+    expect((await info(0, 'one-more')).status).toBe(200); // never locked out
+    const newest = await connect(0, 'one-more');
+    expect(await newest.run('echo fresh-$((40+2))', /fresh-42/, 30_000)).toContain('fresh-42');
+    expect(live()).toHaveLength(max);
+    expect(live().map((s) => s.sessionId)).not.toContain('extra1');
+    // with every shell attached, the least recently used one ends and its viewer is told why
+    const another = await connect(0, 'and-another');
+    await another.run('echo again-$((40+3))', /again-43/, 30_000);
+    expect(live()).toHaveLength(max);
+    const ended = [...clients].filter((c) => c.exit?.reason === 'replaced');
+    expect(ended.length).toBeGreaterThanOrEqual(1);
     await connect(1, 'other-user-unaffected');
+    expect(rt().terminal.list().filter((s) => s.userId === userIds[1] && !s.exit).length).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

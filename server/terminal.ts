@@ -2,7 +2,6 @@
 // cookie, a new shell gets the user's workspace and their namespace's daemon socket.
 import type { IncomingMessage } from 'node:http';
 import { createTerminalEndpoint, type TerminalEndpoint } from '../lib/terminal/ws-endpoint.ts';
-import type { SessionManager } from '../lib/terminal/session-manager.ts';
 import { SESSION_COOKIE, userForToken } from '../lib/auth/sessions.ts';
 import type { Db } from '../lib/db.ts';
 import type { LabRuntime } from '../lib/runtime/runtime.ts';
@@ -38,17 +37,14 @@ export function maxShellsPerUser(env: Record<string, string | undefined> = proce
   return Math.max(1, Number.parseInt(env.LAB_TERMINAL_MAX_PER_USER ?? '', 10) || 3);
 }
 
-function liveShells(manager: SessionManager, userId: string): number {
-  return manager.list().filter((s) => s.userId === userId && !s.exit).length;
-}
-
 export function labTerminalEndpoint(rt: LabRuntime, db: Db, ensureWorkspace: EnsureWorkspace = (userId) => ensureStarterWorkspace(userId)): TerminalEndpoint {
   const max = maxShellsPerUser();
   return createTerminalEndpoint({
     manager: rt.terminal,
     authenticate: (req) => userIdFromRequest(db, req),
-    shellFor: async (userId) => {
-      if (liveShells(rt.terminal, userId) >= max) return null; // 403; GET /api/terminal says why
+    shellFor: async (userId, sessionId) => {
+      // at the cap, the newest browser wins: the oldest unattached (else least used) shell ends
+      await rt.terminal.makeRoom(userId, max, sessionId);
       return {
         workspaceDir: await ensureWorkspace(userId),
         daemonSocket: await rt.daemon.socketFor(namespaceForUser(userId)),
@@ -72,11 +68,6 @@ export async function terminalCheck(
   if (state.problem) return { status: 503, message: state.problem };
   if (!state.runtime) {
     return { status: 503, message: state.error ? `The build runtime did not start (${state.error}); the terminal retries.` : 'The build runtime is starting; the terminal retries.' };
-  }
-  const sessionId = new URL(req.url ?? '/', 'http://x').searchParams.get('session') ?? 'default';
-  const existing = state.runtime.terminal.get(userId, sessionId);
-  if ((!existing || existing.exit) && liveShells(state.runtime.terminal, userId) >= maxShellsPerUser()) {
-    return { status: 429, message: `You already have ${maxShellsPerUser()} shells open (in other browsers or windows). Close one, or wait for it to end when idle.` };
   }
   return { status: 200, message: 'ok' };
 }

@@ -6,7 +6,7 @@
 import type { Terminal } from '@xterm/xterm';
 
 export type TerminalStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
-export type ShellExit = { code: number; signal?: number; reason: 'exit' | 'idle' | 'killed' };
+export type ShellExit = { code: number; signal?: number; reason: 'exit' | 'idle' | 'killed' | 'replaced' };
 
 export interface ConnectionEvents {
   status(s: TerminalStatus): void;

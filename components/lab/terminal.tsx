@@ -23,6 +23,7 @@ function sessionIdFor(userId: string): string {
 function exitText(e: ShellExit): string {
   if (e.reason === 'idle') return 'The shell was ended after a long time without input.';
   if (e.reason === 'killed') return 'The shell was stopped by the server.';
+  if (e.reason === 'replaced') return 'This shell was closed because you opened the terminal in another browser or window (your files are kept).';
   return `The shell exited${e.code ? ` with code ${e.code}` : ''}.`;
 }
 

@@ -23,19 +23,23 @@ export async function main(argv: string[]): Promise<number> {
   }
   await import('./commands/index.ts');
   const [verb, ...rest] = argv;
+  // the sandbox's `docker` wrapper sets LAB_PROG=docker: usage and errors then name docker
+  const prog = process.env.LAB_PROG === 'docker' ? 'docker' : 'lab';
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    const lines = ['Usage: lab <command> [options]', '', 'Commands:'];
+    const lines = [`Usage:  ${prog} [OPTIONS] COMMAND`, '', prog === 'docker' ? "The lab's docker: a Docker-compatible client of your own build daemon" : 'The docker-build lab engine', '', 'Commands:'];
     for (const name of Object.keys(commands).sort()) {
       const c = await commands[name]();
       lines.push(`  ${name.padEnd(12)} ${c.summary}`);
     }
+    lines.push('', `Run '${prog} COMMAND --help' for more information on a command.`);
     process.stdout.write(lines.join('\n') + '\n');
-    return verb ? 0 : 1;
+    return 0;
   }
   const load = commands[verb];
   if (!load) {
-    process.stderr.write(`lab: unknown command "${verb}". Run "lab --help" for the list.\n`);
-    return 2;
+    // Docker's wording (cli/cobra.go): "docker: 'x' is not a docker command."
+    process.stderr.write(`${prog}: '${verb}' is not a ${prog} command.\nSee '${prog} --help'\n`);
+    return 1;
   }
   const cmd = await load();
   try {

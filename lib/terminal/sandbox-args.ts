@@ -30,7 +30,7 @@ export function writeSandboxFiles(stateDir: string): void {
   fs.mkdirSync(bin, { recursive: true });
   // the prebuilt CLI when the server bound one in (fast start), else the TypeScript one via tsx
   const run = '[ -f /opt/lab-cli/lab.mjs ] && exec node /opt/lab-cli/lab.mjs "$@"\nexec node /opt/lab/bin/lab.mjs "$@"\n';
-  fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\n# the lab CLI; it reaches the build daemon only through $LAB_HOST\n${run}`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\n# the lab CLI; it reaches the build daemon only through $LAB_HOST\nexport LAB_PROG=docker\n${run}`, { mode: 0o755 });
   fs.writeFileSync(path.join(bin, 'lab'), `#!/bin/sh\n${run}`, { mode: 0o755 });
 }
 

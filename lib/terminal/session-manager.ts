@@ -42,6 +42,8 @@ export class TerminalSession {
   private pendingBytes = 0;
   private paused = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** When the session last had input or an attach (ms since the epoch): the oldest goes first when room is made. */
+  lastActive = Date.now();
 
   constructor(readonly userId: string, readonly sessionId: string, readonly shell: SandboxedShell, private readonly flow: FlowControl, private readonly idleMs: number, cols: number, rows: number, scrollback: number) {
     this.screen = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
@@ -150,6 +152,7 @@ export class TerminalSession {
   }
 
   private touch(): void {
+    this.lastActive = Date.now();
     clearTimeout(this.idleTimer);
     if (this.exit) return;
     this.idleTimer = setTimeout(() => void this.shell.kill('idle'), this.idleMs);
@@ -201,6 +204,21 @@ export class SessionManager {
     const s = this.get(userId, sessionId);
     if (!s) return;
     await s.shell.kill('killed');
+  }
+
+  /**
+   * Ends `userId`'s live shells until fewer than `max` remain (the newest browser wins, as a
+   * closed tab must never lock its owner out): shells no browser is attached to go first, then
+   * the least recently used. Each ended shell tells its viewers why (exit reason 'replaced').
+   */
+  async makeRoom(userId: string, max: number, keep?: string): Promise<number> {
+    const live = this.list().filter((s) => s.userId === userId && !s.exit && s.sessionId !== keep);
+    const excess = live.length - Math.max(0, max - 1);
+    if (excess <= 0) return 0;
+    live.sort((a, b) => (a.clients.size > 0 ? 1 : 0) - (b.clients.size > 0 ? 1 : 0) || a.lastActive - b.lastActive);
+    const victims = live.slice(0, excess);
+    await Promise.all(victims.map((s) => s.shell.kill('replaced')));
+    return victims.length;
   }
 
   list(): TerminalSession[] {

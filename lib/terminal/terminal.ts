@@ -36,7 +36,8 @@
  *     binary frame                       raw pty output bytes (UTF-8 terminal stream)
  *     {"type":"hello","sessionId","pid","cols","rows","screen"}   first message; `screen` is
  *                                        the serialized screen to write into a fresh xterm
- *     {"type":"exit","code","signal","reason"}   the shell ended ('exit'|'idle'|'killed')
+ *     {"type":"exit","code","signal","reason"}   the shell ended ('exit'|'idle'|'killed'|'replaced':
+ *                                                ended to make room for the same user's newest shell)
  *     {"type":"error","code","message"}  a refused or malformed request
  *     {"type":"pong"}                    answer to an application ping
  *     + WebSocket ping frames every `pingMs`; a client silent for two intervals is dropped.
@@ -91,7 +92,7 @@ export interface ShellOptions {
   env?: Record<string, string>;
 }
 
-export type ExitReason = 'exit' | 'idle' | 'killed';
+export type ExitReason = 'exit' | 'idle' | 'killed' | 'replaced';
 
 export interface ShellExit {
   code: number;
