@@ -91,7 +91,9 @@ export async function buildIndex(input: BuildIndexInput): Promise<IndexSummary> 
       const step = steps.find((s) => s.layer === f.layer);
       insFinding.run(f.layer, `/${f.path}`, f.line, 'file', f.rule.id, f.rule.title, f.rule.severity, f.key ?? null, f.masked, f.fingerprint, step?.history ?? null);
     }
-    for (const f of scanConfig(config, steps)) {
+    // scanned in the raw created_by text (the steps hold it with secrets masked, for display)
+    const rawSteps = steps.map((st) => ({ ...st, createdBy: config.history?.[st.history]?.created_by ?? '' }));
+    for (const f of scanConfig(config, rawSteps)) {
       insFinding.run(f.layer ?? null, null, null, f.source, f.rule, f.title, f.severity, f.key ?? null, f.masked, f.fingerprint, f.step?.history ?? null);
     }
     const insPkg = db.prepare('INSERT INTO packages(layer, path, ecosystem, name, version, data) VALUES (?, ?, ?, ?, ?, ?)');

@@ -1,6 +1,6 @@
 // Runs the rule table over one text: keyword pre-check, regex, placeholder and entropy filters,
 // one finding per (line, secret) — the most specific rule wins (table order) — masked at once.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { PLACEHOLDERS, RULES } from './rules.ts';
 import { BINARY_SNIFF_BYTES, MAX_FINDINGS_PER_FILE, type SecretRule, type TextMatch } from './secrets.ts';
 
@@ -39,8 +39,13 @@ export function mask(secret: string): string {
   return `${head}${'*'.repeat(Math.max(3, Math.min(n - head.length - tail.length, 24)))}${tail}`;
 }
 
-export function fingerprint(ruleId: string, secret: string): string {
-  return createHash('sha256').update(`${ruleId}\0${secret.replace(/\s+/g, '')}`).digest('hex').slice(0, 16);
+// keyed with a secret of this process: a stored fingerprint of a weak password cannot be
+// checked against guesses by whoever reads the index file
+const FINGERPRINT_KEY = randomBytes(32);
+
+/** The same secret gives the same fingerprint whichever rule found it (within one process's reports). */
+export function fingerprint(secret: string): string {
+  return createHmac('sha256', FINGERPRINT_KEY).update(secret.replace(/\s+/g, '')).digest('hex').slice(0, 16);
 }
 
 export function isPlaceholder(value: string): boolean {
@@ -101,7 +106,7 @@ export function scanText(text: string, opts: ScanTextOptions = {}): TextMatch[] 
       const dedupe = `${line}\0${secret}`;
       if (seen.has(dedupe)) continue;
       seen.add(dedupe);
-      out.push({ rule, line, key: m.groups?.key || undefined, masked: mask(secret), fingerprint: fingerprint(rule.id, secret) });
+      out.push({ rule, line, key: m.groups?.key || undefined, masked: mask(secret), fingerprint: fingerprint(secret) });
       if (out.length >= max) return out.sort((a, b) => a.line - b.line);
     }
   }

@@ -12,8 +12,9 @@
  *                ignore (`${VAR}`, `<token>`, `changeme`-style fillers are not findings).
  *   finding      Where (layer + path + line, or env/label/history), which rule, and the secret
  *                MASKED: its first and last few characters with the middle starred. The full
- *                value is never stored, returned or printed; `fingerprint` (a truncated sha256
- *                of rule + value) lets two findings of the same secret be recognised.
+ *                value is never stored, returned or printed; `fingerprint` (an HMAC of the value
+ *                under a key of the process that scanned) lets two findings of the same secret
+ *                in one report be recognised, without letting anyone test guesses against it.
  *   removed      For a file finding: the later layer that deleted, replaced or hid the file.
  *                The finding stays — the bytes are still in the image.
  *
@@ -64,7 +65,7 @@ export interface SecretFinding {
   key?: string;
   /** The secret with its middle masked. */
   masked: string;
-  /** sha256(rule + NUL + secret), 16 hex digits. */
+  /** HMAC-SHA256 of the secret (process key), 16 hex digits: equal for the same secret in one report. */
   fingerprint: string;
   /** The history step: the instruction that made the layer / set the variable. */
   step?: { history: number; instruction: string };
