@@ -80,11 +80,12 @@ export function goPackages(info: GoBuildInfo): Package[] {
 
 /** A quick look at a hit's header: pointer size, inline flag, and a "go…" version string. */
 function plausibleHeader(buf: Buffer): boolean {
-  if (buf.length < 36) return true; // cannot tell yet: capture and decide at the end
   if ((buf[14] !== 4 && buf[14] !== 8) || (buf[15] & 0x2) === 0) return false;
   const v = uvarint(buf, 32);
   return !!v && buf.subarray(v[1], v[1] + 2).toString('latin1') === 'go';
 }
+
+const LOOK = 64; // bytes after a hit needed to judge it
 
 /**
  * Finds the build info while a file streams by: only ELF files, only 16-byte aligned hits of
@@ -93,7 +94,8 @@ function plausibleHeader(buf: Buffer): boolean {
  */
 export class GoBuildInfoSniffer {
   private offset = 0;
-  private tail: Buffer = Buffer.alloc(0);
+  /** Bytes before `offset` still to be searched (a tail that may start a hit, or a hit not yet judged). */
+  private carry: Buffer = Buffer.alloc(0);
   private capture?: Buffer[];
   private captured = 0;
   done = false;
@@ -104,17 +106,24 @@ export class GoBuildInfoSniffer {
       this.done = true;
       return;
     }
-    const start = this.offset;
+    if (this.capture) {
+      this.offset += chunk.length;
+      return this.take(chunk);
+    }
+    const bufStart = this.offset - this.carry.length;
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     this.offset += chunk.length;
-    if (this.capture) return this.take(chunk);
-    const buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
-    const bufStart = start - this.tail.length;
     for (let i = buf.indexOf(GO_BUILDINFO_MAGIC); i >= 0; i = buf.indexOf(GO_BUILDINFO_MAGIC, i + 1)) {
-      if ((bufStart + i) % 16 !== 0 || !plausibleHeader(buf.subarray(i))) continue;
+      if ((bufStart + i) % 16 !== 0) continue;
+      if (buf.length - i < LOOK) {
+        this.carry = Buffer.from(buf.subarray(i)); // judge it when more bytes are here
+        return;
+      }
+      if (!plausibleHeader(buf.subarray(i))) continue;
       this.capture = [];
       return this.take(buf.subarray(i));
     }
-    this.tail = Buffer.from(buf.subarray(Math.max(0, buf.length - (GO_BUILDINFO_MAGIC.length - 1))));
+    this.carry = Buffer.from(buf.subarray(Math.max(0, buf.length - (GO_BUILDINFO_MAGIC.length - 1))));
   }
 
   private take(chunk: Buffer): void {
@@ -127,6 +136,7 @@ export class GoBuildInfoSniffer {
   /** The build info, once the file has ended (or the window is full). */
   end(): GoBuildInfo | undefined {
     this.done = true;
+    if (!this.capture && this.carry.subarray(0, 14).equals(GO_BUILDINFO_MAGIC)) return parseGoBuildInfo(this.carry);
     return this.capture ? parseGoBuildInfo(Buffer.concat(this.capture)) : undefined;
   }
 }
