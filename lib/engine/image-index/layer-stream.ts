@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import tar, { type Header } from 'tar-stream';
 import { EngineError } from '../errors.ts';
 import type { ContentStore, Descriptor, Digest } from '../content-store/content-store.ts';
@@ -42,7 +43,9 @@ export interface LayerStreamStats {
 /** Iterates the entries; after the loop, `stats` holds the tar's size and sha256. */
 export async function* layerEntries(content: ContentStore, layer: Descriptor, expectedDiffId: Digest | undefined, stats: Partial<LayerStreamStats>): AsyncGenerator<LayerEntry> {
   const raw = await content.createReadStream(layer.digest);
-  const plain = await decompressed(raw);
+  // gzip (nearly every layer) with 256 KiB output chunks: 16 times fewer trips through the tar
+  // parser than zlib's default; zstd, xz, bzip2 and plain tars through the layer applier's sniffer
+  const plain = /gzip$/.test(layer.mediaType) ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024 })) : await decompressed(raw);
   const hash = createHash('sha256');
   let size = 0;
   const counter = new Transform({

@@ -28,6 +28,7 @@ export const RULES: SecretRule[] = [
     title: 'Private key',
     severity: 'CRITICAL',
     keywords: ['private key'],
+    reach: 17 * 1024,
     regex: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?<secret>[\s\S]{32,16384}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY/,
     // a key body has a long base64 run; "-----BEGIN PRIVATE KEY-----\n...\n-----END" in docs does not
     allow: [/^(?![\s\S]*[A-Za-z0-9+/=]{40})/],
@@ -45,7 +46,7 @@ export const RULES: SecretRule[] = [
     title: 'AWS secret access key',
     severity: 'CRITICAL',
     keywords: ['aws'],
-    regex: /(?<key>[A-Za-z0-9_.-]*aws[A-Za-z0-9_.-]*(?:secret|key)[A-Za-z0-9_.-]*)['"]?\s*(?:=|:|=>)\s*['"]?(?<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/i,
+    regex: /(?<key>[A-Za-z0-9_.-]{0,40}aws[A-Za-z0-9_.-]{0,40}?(?:secret|key)[A-Za-z0-9_.-]{0,40})['"]?\s*(?:=|:|=>)\s*['"]?(?<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/i,
     minEntropy: 3.5,
     allow: [/EXAMPLEKEY$/],
   },
@@ -139,14 +140,14 @@ export const RULES: SecretRule[] = [
     title: 'Secret in a KEY=value line',
     severity: 'HIGH',
     keywords: ['password', 'passwd', 'passphrase', 'secret', 'token', 'key', 'credential'],
-    regex: new RegExp(`(?:^|[\\s;|&"'])(?:export\\s+|ENV\\s+|ARG\\s+|--build-arg[= ]|-e\\s*)?(?<key>[A-Z0-9_]*${SECRET_NAME}[A-Z0-9_]*)=(?<q>['"]?)(?<secret>[^\\s'"#;|&]{4,512})\\k<q>`, 'm'),
+    regex: new RegExp(`(?:^|[\\s;|&"'])(?:export\\s+|ENV\\s+|ARG\\s+|--build-arg[= ]|-e\\s*)?(?<key>[A-Z0-9_]{0,40}${SECRET_NAME}[A-Z0-9_]{0,40})=(?<q>['"]?)(?<secret>[^\\s'"#;|&]{4,512})\\k<q>`, 'm'),
   },
   {
     id: 'generic-secret-assignment',
     title: 'High-entropy value assigned to a secret-looking name',
     severity: 'MEDIUM',
     keywords: ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'api-key', 'credential'],
-    regex: /(?<key>[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|credential)[A-Za-z0-9_.-]*)['"]?\s*(?::=|=>|=|:)\s*['"](?<secret>[^'"\s]{16,256})['"]/i,
+    regex: /(?<key>[A-Za-z0-9_.-]{0,40}(?:password|passwd|secret|token|api[_-]?key|credential)[A-Za-z0-9_.-]{0,40})['"]?\s*(?::=|=>|=|:)\s*['"](?<secret>[^'"\s]{16,256})['"]/i,
     minEntropy: 3.5,
   },
 ];

@@ -66,6 +66,38 @@ export interface ScanTextOptions {
 
 const compiledCache = new WeakMap<SecretRule[], CompiledRule[]>();
 
+/** How far before a keyword a match may start, and after it end (a key body is longer). */
+const BEFORE = 256;
+const AFTER = 1024;
+
+/** One case-insensitive pass for every keyword of a rule set (longest first). */
+const keywordRes = new WeakMap<CompiledRule[], RegExp>();
+function keywordRegex(compiled: CompiledRule[]): RegExp {
+  let re = keywordRes.get(compiled);
+  if (!re) {
+    const words = [...new Set(compiled.flatMap((c) => c.rule.keywords))].sort((a, b) => b.length - a.length);
+    re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
+    keywordRes.set(compiled, re);
+  }
+  return re;
+}
+
+/** Merged [start, end) windows around `hits`: from up to BEFORE characters back (not past the
+ *  line's start) to the line's end (at most AFTER), or `reach` characters on for multi-line rules. */
+export function keywordWindows(text: string, hits: number[], reach?: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const h of hits) {
+    const lineStart = text.lastIndexOf('\n', h) + 1;
+    const start = Math.max(lineStart, h - BEFORE);
+    const nl = text.indexOf('\n', h);
+    const end = reach ? Math.min(text.length, h + reach) : Math.min(nl < 0 ? text.length : nl, h + AFTER);
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
 /** Every finding in `text`, in line order. */
 export function scanText(text: string, opts: ScanTextOptions = {}): TextMatch[] {
   let compiled = DEFAULT;
@@ -74,7 +106,20 @@ export function scanText(text: string, opts: ScanTextOptions = {}): TextMatch[] 
     compiledCache.set(opts.rules, compiled);
   }
   const max = opts.maxFindings ?? MAX_FINDINGS_PER_FILE;
-  const lower = text.toLowerCase();
+  // one pass finds every keyword; a rule runs only in windows around its own keywords' hits
+  const hitsByRule = new Map<CompiledRule, number[]>();
+  const kre = keywordRegex(compiled);
+  kre.lastIndex = 0;
+  for (let m = kre.exec(text); m; m = kre.exec(text)) {
+    const word = m[0].toLowerCase();
+    for (const c of compiled) {
+      if (c.rule.keywords.some((k) => word.includes(k))) {
+        const list = hitsByRule.get(c);
+        if (list) list.push(m.index);
+        else hitsByRule.set(c, [m.index]);
+      }
+    }
+  }
   let lineStarts: number[] | undefined;
   const lineAt = (index: number) => {
     if (!lineStarts) {
@@ -92,22 +137,29 @@ export function scanText(text: string, opts: ScanTextOptions = {}): TextMatch[] 
   };
   const seen = new Set<string>();
   const out: TextMatch[] = [];
-  for (const { rule, global } of compiled) {
+  for (const c of compiled) {
+    const { rule, global } = c;
     if (rule.path && !(opts.path !== undefined && rule.path.test(opts.path))) continue;
-    if (rule.keywords.length && !rule.keywords.some((k) => lower.includes(k))) continue;
-    global.lastIndex = 0;
-    for (let m = global.exec(text); m; m = global.exec(text)) {
-      if (m[0].length === 0) global.lastIndex++;
-      const secret = m.groups?.secret;
-      if (!secret) continue;
-      if (isPlaceholder(secret) || rule.allow?.some((r) => r.test(secret))) continue;
-      if (rule.minEntropy && shannonEntropy(secret) < rule.minEntropy) continue;
-      const line = lineAt(m.index + Math.max(0, m[0].indexOf(secret)));
-      const dedupe = `${line}\0${secret}`;
-      if (seen.has(dedupe)) continue;
-      seen.add(dedupe);
-      out.push({ rule, line, key: m.groups?.key || undefined, masked: mask(secret), fingerprint: fingerprint(secret) });
-      if (out.length >= max) return out.sort((a, b) => a.line - b.line);
+    // like gitleaks: the regex runs only around the keywords' occurrences, never over the whole text
+    const hits = hitsByRule.get(c);
+    if (!hits && rule.keywords.length) continue;
+    const windows: Array<[number, number]> = hits ? keywordWindows(text, hits, rule.reach) : [[0, text.length]];
+    for (const [start, end] of windows) {
+      const win = text.slice(start, end);
+      global.lastIndex = 0;
+      for (let m = global.exec(win); m; m = global.exec(win)) {
+        if (m[0].length === 0) global.lastIndex++;
+        const secret = m.groups?.secret;
+        if (!secret) continue;
+        if (isPlaceholder(secret) || rule.allow?.some((r) => r.test(secret))) continue;
+        if (rule.minEntropy && shannonEntropy(secret) < rule.minEntropy) continue;
+        const line = lineAt(start + m.index + Math.max(0, m[0].indexOf(secret)));
+        const dedupe = `${line}\0${secret}`;
+        if (seen.has(dedupe)) continue;
+        seen.add(dedupe);
+        out.push({ rule, line, key: m.groups?.key || undefined, masked: mask(secret), fingerprint: fingerprint(secret) });
+        if (out.length >= max) return out.sort((a, b) => a.line - b.line);
+      }
     }
   }
   return out.sort((a, b) => a.line - b.line);

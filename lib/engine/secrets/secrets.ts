@@ -42,6 +42,8 @@ export interface SecretRule {
   regex: RegExp;
   /** Only files whose path (no leading slash) matches. */
   path?: RegExp;
+  /** Characters after a keyword a match may span, across lines (default: to the line's end, ≤ 1 KiB). */
+  reach?: number;
   /** Minimum Shannon entropy (bits per character) of the secret. */
   minEntropy?: number;
   /** Secret values that are placeholders, not credentials. */
