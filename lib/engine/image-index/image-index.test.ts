@@ -150,6 +150,28 @@ describe('image index on a crafted image', () => {
     expect(hist.layers.map((l) => [l.layer, l.path, l.change])).toEqual([[0, '/data/a', 'added'], [2, '/data', 'deleted']]);
   });
 
+  it('compares two builds layer by layer and file by file', async () => {
+    const images = createImageStore((cache as unknown as { content: OciLayoutStore }).content);
+    const other = await putTestImage(images, {
+      tag: 'crafted:2',
+      layers: [
+        ['d:etc/', 'f:etc/passwd=root', 'd:app/', `f:app/big=${x(1000)}`, 'd:data/', `f:data/a=${x(100)}`, `f:data/b=${x(200)}`, 'd:cache/', `f:cache/c=${x(50)}`],
+        ['d:app/', `f:app/big=${x(1499)}y`, 'f:app/new=1', 'd:etc/', 'w:etc/.wh.passwd'],
+      ],
+    });
+    const b = { manifestDigest: other.target.digest, manifest: other.manifest, config: other.config };
+    const r = await use((ia) => cache.use(b, (ib) => ia.compare(ib)));
+    expect([r.sharedBaseLayers, r.layers.map((l) => l.status)]).toEqual([1, ['same', 'changed', 'only-a']]);
+    expect(r.counts).toEqual({ added: 5, removed: 1, changed: 1 });
+    expect(r.files.items.map((f) => [f.path, f.status, f.what])).toEqual([
+      ['/app/big', 'changed', ['content']], ['/app/new', 'added', []], ['/cache/c', 'added', []], ['/cache/d', 'removed', []],
+      ['/data', 'added', []], ['/data/a', 'added', []], ['/data/b', 'added', []],
+    ]); // directories with the same type, mode and owner are not "changed"
+    const inLayer1 = await use((ia) => cache.use(b, (ib) => ia.compare(ib, { scope: 1, statuses: ['added'] })));
+    expect(inLayer1.files.items.map((f) => f.path)).toEqual(['/app/new']);
+    expect(r.sizeDelta).toBe(1500 + 1 + 50 + 100 + 200 - 1510);
+  });
+
   it('keeps the index on disk keyed by the manifest digest and reopens it', async () => {
     const file = cache.fileFor(img.target.digest);
     expect((await fs.stat(file)).size).toBeGreaterThan(0);
