@@ -7,8 +7,6 @@ import { openEngine } from '../../engine/daemon/engine.ts';
 import { LocalEngineApi } from '../../engine/daemon/local-api.ts';
 import { startDaemon } from '../../engine/daemon/http-server.ts';
 import { containerRoutes } from '../../engine/daemon/container-routes.ts';
-import { analysisRoutes } from '../../engine/daemon/analysis-routes.ts';
-import { LocalAnalysisApi } from '../../engine/image-index/analysis-api.ts';
 import { resolveLabRoot, resolveSocketPath } from '../../engine/daemon/socket-path.ts';
 
 const command: Command = {
@@ -25,6 +23,9 @@ const command: Command = {
     // docker run -it needs a pseudo-terminal (node-pty); without it only non-tty runs work
     const spawnTerminal = await import('../pty-spawner.ts').then((m) => m.spawnPty, () => undefined);
     const containers = containerRoutes(engine, { spawnTerminal });
+    // loaded here, not at the top: `lab --help` loads every verb, and the sandbox's bundle has no SQLite
+    const { analysisRoutes } = await import('../../engine/daemon/analysis-routes.ts');
+    const { LocalAnalysisApi } = await import('../../engine/image-index/analysis-api.ts');
     const analysis = analysisRoutes(new LocalAnalysisApi({ root, content: engine.content, images: engine.images, osvDb: process.env.LAB_OSV_DB }));
     const handle = await startDaemon(api, socketPath, { handleContainerRoute: async (req, res) => (await analysis(req, res)) || containers(req, res) });
     process.stderr.write(`lab daemon: state in ${root}\n`);
