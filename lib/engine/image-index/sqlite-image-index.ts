@@ -1,6 +1,6 @@
 // ImageIndex over one index file (read-only handle).
 import { MERGED, getMeta, openIndexDb, type Db } from './index-db.ts';
-import { children, entry, pathHistory, relPath, scopeLayer, search, type Row } from './tree-queries.ts';
+import { children, entry, layerList, pathHistory, relPath, scopeLayer, search, type Row } from './tree-queries.ts';
 import { compareIndexes } from './compare.ts';
 import { purlFor } from '../sbom/purl.ts';
 import type { Package } from '../sbom/sbom.ts';
@@ -37,7 +37,7 @@ export class SqliteImageIndex implements ImageIndex {
   }
 
   pathHistory(path: string): PathHistory {
-    return pathHistory(this.db, path);
+    return pathHistory(this.db, path, this.summary.layers.length);
   }
 
   efficiency(opts: { offset?: number; limit?: number } = {}): EfficiencyReport {
@@ -89,9 +89,10 @@ export class SqliteImageIndex implements ImageIndex {
     if (merged?.src === layer) return undefined;
     const paths = [rel];
     for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) paths.push(rel.slice(0, i));
-    const r = this.db.prepare(`SELECT layer, path, type, whiteout, opaque, implicit FROM entries WHERE layer > ? AND path IN (${paths.map(() => '?').join(',')})
+    const later = layerList(this.summary.layers.length).split(',').filter((l) => Number(l) > layer).join(',') || '-2';
+    const r = this.db.prepare(`SELECT layer, path, type, whiteout, opaque, implicit FROM entries WHERE layer IN (${later}) AND path IN (${paths.map(() => '?').join(',')})
       AND (whiteout = 1 OR (opaque = 1 AND path != ?) OR (type IS NOT NULL AND implicit = 0 AND (path = ? OR type != 'dir')))
-      ORDER BY layer, length(path) LIMIT 1`).get(layer, ...paths, rel, rel) as Row & { whiteout: number; opaque: number } | undefined;
+      ORDER BY layer, length(path) LIMIT 1`).get(...paths, rel, rel) as Row & { whiteout: number; opaque: number } | undefined;
     if (!r) return merged ? { layer: merged.src, how: 'replaced' } : undefined;
     const how = r.whiteout ? 'deleted' : r.opaque && r.path !== rel ? 'hidden' : 'replaced';
     return { layer: r.layer, how };

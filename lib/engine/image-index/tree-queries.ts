@@ -154,14 +154,20 @@ export function entry(db: Db, layer: number, p: string): TreeEntry | undefined {
   return r ? toEntry(r) : undefined;
 }
 
-export function pathHistory(db: Db, p: string): PathHistory {
+/** "0,1,...,n-1": every layer, so that (layer, path) lookups use the primary key. */
+export function layerList(layers: number): string {
+  return Array.from({ length: layers }, (_, i) => i).join(',') || '-2';
+}
+
+export function pathHistory(db: Db, p: string, layerCount: number): PathHistory {
   const rel = relPath(p);
+  const all = layerList(layerCount);
   const ancestors: string[] = [];
   for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) ancestors.push(rel.slice(0, i));
-  const own = db.prepare('SELECT * FROM entries WHERE layer >= 0 AND path = ? ORDER BY layer').all(rel) as Row[];
+  const own = db.prepare(`SELECT * FROM entries WHERE layer IN (${all}) AND path = ? ORDER BY layer`).all(rel) as Row[];
   // an ancestor deleted, hidden (opaque) or replaced by a non-directory ends the path too
   const above = ancestors.length
-    ? (db.prepare(`SELECT * FROM entries WHERE layer >= 0 AND path IN (${ancestors.map(() => '?').join(',')})
+    ? (db.prepare(`SELECT * FROM entries WHERE layer IN (${all}) AND path IN (${ancestors.map(() => '?').join(',')})
         AND (whiteout = 1 OR opaque = 1 OR (type IS NOT NULL AND type != 'dir')) ORDER BY layer`).all(...ancestors) as Row[])
     : [];
   const layers = [...own, ...above].sort((a, b) => a.layer - b.layer || a.path.length - b.path.length).map((r) => ({ ...toEntry(r), layer: r.layer }));
