@@ -121,6 +121,14 @@ async function writeLayer(images: ReturnType<typeof createImageStore>, index: nu
 async function main() {
   const keep = opt('keep', '');
   const tmp = keep || (await fs.mkdtemp(path.join(os.tmpdir(), 'explorer-bench-')));
+  try {
+    await measure(tmp);
+  } finally {
+    if (!keep) await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function measure(tmp: string) {
   const content = new OciLayoutStore(path.join(tmp, 'store'));
   await content.init();
   const images = createImageStore(content);
@@ -244,7 +252,6 @@ async function main() {
   await fs.mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
   await fs.writeFile(path.join(ROOT, 'bench', 'results', 'explorer.md'), lines.join('\n'));
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (!keep) await fs.rm(tmp, { recursive: true, force: true });
 }
 
 await main();
