@@ -11,6 +11,11 @@ const engineRoot = path.resolve(__dirname);
 /** Packages the engine may use, each with the job it does. Add with care. */
 const allowedPackages: Record<string, string> = {
   'tar-stream': 'reading and writing layer tars',
+  'better-sqlite3': 'the image index (image-index/): one SQLite file per image, paged tree queries',
+  picomatch: 'path globs in image-index queries',
+  semver: 'npm and Go version order (vuln/)',
+  '@renovatebot/pep440': 'PEP 440 version order for Python packages (vuln/)',
+  'packageurl-js': 'package URLs in SBOMs (sbom/)',
   vitest: 'tests only',
 };
 

@@ -23,7 +23,11 @@ const command: Command = {
     // docker run -it needs a pseudo-terminal (node-pty); without it only non-tty runs work
     const spawnTerminal = await import('../pty-spawner.ts').then((m) => m.spawnPty, () => undefined);
     const containers = containerRoutes(engine, { spawnTerminal });
-    const handle = await startDaemon(api, socketPath, { handleContainerRoute: containers });
+    // loaded here, not at the top: `lab --help` loads every verb, and the sandbox's bundle has no SQLite
+    const { analysisRoutes } = await import('../../engine/daemon/analysis-routes.ts');
+    const { LocalAnalysisApi } = await import('../../engine/image-index/analysis-api.ts');
+    const analysis = analysisRoutes(new LocalAnalysisApi({ root, content: engine.content, images: engine.images, osvDb: process.env.LAB_OSV_DB }));
+    const handle = await startDaemon(api, socketPath, { handleContainerRoute: async (req, res) => (await analysis(req, res)) || containers(req, res) });
     process.stderr.write(`lab daemon: state in ${root}\n`);
     if (engine.builderProblem) process.stderr.write(`lab daemon: warning: ${engine.builderProblem}\n`);
     process.stderr.write(`lab daemon: listening on unix://${socketPath}\n`);

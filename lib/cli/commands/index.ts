@@ -41,3 +41,7 @@ registerCommand('rm', async () => (await import('./rm.ts')).default);
 registerCommand('diff', async () => (await import('./diff.ts')).default);
 registerCommand('container', async () => (await import('./container.ts')).default);
 registerCommand('start', async () => (await import('./start.ts')).default);
+// image analysis (issue 15): explore/efficiency under `image`, secrets and vulnerabilities, SBOM
+registerCommand('image', async () => (await import('./image.ts')).default);
+registerCommand('scan', async () => (await import('./scan.ts')).default);
+registerCommand('sbom', async () => (await import('./sbom.ts')).default);

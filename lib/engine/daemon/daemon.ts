@@ -75,6 +75,9 @@
  *          {Status: "Login Succeeded"} | 401 UNAUTHORIZED (docker login's check: the sandboxed
  *          shell has no network, the daemon has)
  *   /containers/...                      docker run/ps/rm/diff: container-routes.ts
+ *   GET    /images/{name}/analysis[/tree|search|path|efficiency|secrets|packages|sbom|
+ *          vulnerabilities|compare]       the image analysis (explorer, dive, secrets, SBOM,
+ *          OSV scan) of an image this namespace sees: analysis-routes.ts
  *   Errors: {message, code} with the status from the engine's one table, ERROR_STATUS in
  *   errors.ts (NOT_FOUND 404, INVALID_* 400, UNAUTHORIZED 401, conflicts and CANCELLED 409,
  *   RESOURCE_LIMIT 413, RUN_FAILED 422, TOO_MANY_REQUESTS 429, UNAVAILABLE 503, INTERNAL 500,

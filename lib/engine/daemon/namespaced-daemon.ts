@@ -13,6 +13,8 @@ import { engineForNamespace, validateNamespace } from './namespaces.ts';
 import type { BuildObserver } from './build-observer.ts';
 import type { TerminalSpawner } from '../container/container.ts';
 import { containerRoutes, type RouteHandler } from './container-routes.ts';
+import { analysisRoutes } from './analysis-routes.ts';
+import { LocalAnalysisApi } from '../image-index/analysis-api.ts';
 import { hostPathScrubber } from './host-paths.ts';
 import { registryPolicy } from '../egress/egress.ts';
 
@@ -71,7 +73,10 @@ export async function startNamespacedDaemon(opts: NamespacedDaemonOptions): Prom
     const containers = containerRoutes(view, { spawnTerminal: opts.spawnTerminal });
     // 0666: the sandboxed shell's uid must be able to connect; the 0755 dirs keep others from
     // replacing it, and the namespace is decided by WHICH socket, not by anything the client says.
-    const handle = await startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute: containers, scrub });
+    // image analysis (explorer, efficiency, secrets, SBOM, scan) of the images this namespace sees
+    const analysis = analysisRoutes(new LocalAnalysisApi({ root: view.root, content: view.content, images: view.images, osvDb: process.env.LAB_OSV_DB }), { scrub });
+    const routes = async (req: Parameters<RouteHandler>[0], res: Parameters<RouteHandler>[1]) => (await analysis(req, res)) || containers(req, res);
+    const handle = await startDaemon(new LocalEngineApi(view, apiOpts), path.join(dir, 'lab.sock'), { mode: 0o666, handleContainerRoute: routes, scrub });
     return { ...handle, containers };
   }
 
