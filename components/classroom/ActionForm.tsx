@@ -1,0 +1,53 @@
+'use client';
+// A form bound to a server action that answers { error?, notice? }: shows the answer next to the
+// form (role=alert / role=status), disables its fields while pending, and can ask for
+// confirmation first (destructive actions). Fields and the submit button are the children.
+import { useActionState, type ReactNode } from 'react';
+
+export type ActionState = { error?: string; notice?: string };
+export type FormAction = (prev: ActionState, form: FormData) => Promise<ActionState>;
+
+type Props = {
+  action: FormAction;
+  children: ReactNode;
+  className?: string;
+  confirm?: string;
+  testId?: string;
+  /** Where the answer goes: above the fields (forms) or after them (one-button forms in a row). */
+  messages?: 'top' | 'inline';
+};
+
+export function ActionForm({ action, children, className, confirm, testId, messages = 'top' }: Props) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const answer = (
+    <>
+      {state.error && (
+        <p role="alert" className="form-error" data-testid="form-error">
+          {state.error}
+        </p>
+      )}
+      {state.notice && (
+        <p role="status" className="form-notice" data-testid="form-notice">
+          {state.notice}
+        </p>
+      )}
+    </>
+  );
+  return (
+    <form
+      action={formAction}
+      className={className}
+      data-testid={testId}
+      noValidate
+      onSubmit={(e) => {
+        if (confirm && !window.confirm(confirm)) e.preventDefault();
+      }}
+    >
+      {messages === 'top' && answer}
+      <fieldset disabled={pending} className="contents">
+        {children}
+      </fieldset>
+      {messages === 'inline' && answer}
+    </form>
+  );
+}
