@@ -10,6 +10,8 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createDb } from '../lib/db.ts';
 import { setRole } from '../lib/auth/users.ts';
 import { recordAttempt } from '../lib/classroom/attempts.ts';
+import { seedClass } from '../lib/classroom/seed.ts';
+import { siteCatalog } from '../lib/classroom/catalog.ts';
 import { shot, signUp, uniqueEmail } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -130,6 +132,7 @@ test('instructor, students and a second instructor around one class', async ({ b
   await expect(row).toContainText('2 attempts');
   await expect(row.getByTestId('solution-viewed')).toContainText('solution opened 1× before passing');
   await expect(row).toContainText('20 / 20');
+  await expect(prof.page.getByTestId('assignment-summary')).toContainText('1 passed · 0 late');
   await shot(prof.page, 'classroom-gradebook');
   await darkShot(prof.page, 'classroom-gradebook');
 
@@ -251,18 +254,51 @@ test('join errors a student can act on: archived class, instructor of the class,
   await ctx.close();
 });
 
-test('the instructor pages work from the keyboard', async ({ browser }) => {
+test('lesson steps and flashcard goals are assigned from the form, by keyboard too', async ({ browser }) => {
   const prof = await person(browser, 'prof-k', 'instructor');
   await prof.page.goto('/instructor');
   await prof.page.getByLabel('Class name').focus();
   await prof.page.keyboard.type('Keyboard class');
   await prof.page.keyboard.press('Enter');
   await expect(prof.page).toHaveURL(/assignments$/);
+  const form = prof.page.getByTestId('new-assignment-form');
+  await form.getByRole('radio', { name: /Lesson steps/ }).check();
+  await form.getByRole('checkbox', { name: /^4\. / }).check();
+  await form.getByRole('checkbox', { name: /^1\. / }).check();
+  await form.getByRole('button', { name: 'Assign' }).click();
+  await expect(form.getByTestId('form-notice')).toContainText('Assigned “Lesson steps 1, 4”');
+  await form.getByRole('radio', { name: /A flashcard goal/ }).check();
+  await form.getByLabel('Number of cards', { exact: true }).fill('0');
+  await form.getByRole('button', { name: 'Assign' }).click();
+  await expect(form.getByTestId('form-error')).toContainText('Ask for at least 1 card.');
+  await form.getByLabel('Number of cards', { exact: true }).fill('5');
+  await form.getByLabel('Counted as').selectOption('learned');
+  await form.getByRole('button', { name: 'Assign' }).click();
+  // the ticked steps stayed ticked (a refused form keeps what was typed): they now limit the cards
+  await expect(form.getByTestId('form-notice')).toContainText('Assigned “Learn 5 flashcards (steps 1, 4)”');
+  await expect(prof.page.getByTestId('assignment')).toHaveCount(2);
+  await expect(prof.page.getByTestId('assignment').nth(1)).toContainText('5 cards learned (ever), from steps 1, 4');
   // the class tabs are links in a named navigation, reachable by Tab, with a visible focus ring
   const tab = prof.page.getByRole('navigation', { name: 'Class' }).getByRole('link', { name: 'Roster' });
-  await tab.focus();
+  await prof.page.getByRole('link', { name: 'Your classes' }).focus();
+  for (let i = 0; i < 3; i++) await prof.page.keyboard.press('Tab'); // Gradebook, Assignments, Roster
+  await expect(tab).toBeFocused();
   expect(await tab.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
   await prof.page.keyboard.press('Enter');
   await expect(prof.page).toHaveURL(/roster$/);
   await expect(prof.page.getByRole('navigation', { name: 'Class' }).getByRole('link', { name: 'Roster' })).toHaveAttribute('aria-current', 'page');
+});
+
+test('a full gradebook (12 students × 10 assignments of every kind) reads well in both themes', async ({ browser }) => {
+  const prof = await person(browser, 'prof-full', 'instructor');
+  const d = db();
+  const seeded = await seedClass(d, { students: 12, assignments: 10, catalog: siteCatalog(), name: 'full' });
+  const me = await d.user.findUniqueOrThrow({ where: { email: prof.email } });
+  await d.classInstructor.create({ data: { classId: seeded.classId, userId: me.id } });
+  await d.$disconnect();
+  await prof.page.goto(`/instructor/classes/${seeded.classId}`);
+  await expect(prof.page.getByTestId('gradebook-row')).toHaveCount(12);
+  await expect(prof.page.getByTestId('assignment-summary')).toHaveCount(10);
+  await shot(prof.page, 'classroom-gradebook-full');
+  await darkShot(prof.page, 'classroom-gradebook-full');
 });

@@ -7,7 +7,7 @@ type Props = { action: FormAction; classId: string; studentId: string; assignmen
 
 export function CommentForm({ action, classId, studentId, assignmentId, attempts = [], idPrefix }: Props) {
   return (
-    <ActionForm action={action} className="mt-2 flex max-w-2xl flex-col gap-3" testId="comment-form">
+    <ActionForm action={action} className="mt-2 flex max-w-2xl flex-col gap-3" testId="comment-form" resetOnSuccess>
       <input type="hidden" name="classId" value={classId} />
       <input type="hidden" name="studentId" value={studentId} />
       {assignmentId && <input type="hidden" name="assignmentId" value={assignmentId} />}

@@ -4,13 +4,14 @@
 // client component per cell (a gradebook has thousands).
 import { useEffect } from 'react';
 
-const format = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const full = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const short = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 function localize(root: ParentNode): void {
   for (const el of root.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
     const d = new Date(el.dateTime);
     if (Number.isNaN(d.getTime())) continue;
-    const text = format.format(d);
+    const text = (el.dataset.local === 'short' ? short : full).format(d);
     if (el.textContent !== text) el.textContent = text;
   }
 }

@@ -4,11 +4,12 @@ export function utcText(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function Time({ at, className }: { at: Date | string | null | undefined; className?: string }) {
+/** `short` leaves the year out (dense tables); the title always has the full UTC time. */
+export function Time({ at, className, short }: { at: Date | string | null | undefined; className?: string; short?: boolean }) {
   if (!at) return <span className={className}>—</span>;
   const d = typeof at === 'string' ? new Date(at) : at;
   return (
-    <time dateTime={d.toISOString()} data-local="" title={utcText(d)} className={className} suppressHydrationWarning>
+    <time dateTime={d.toISOString()} data-local={short ? 'short' : ''} title={utcText(d)} className={className} suppressHydrationWarning>
       {utcText(d)}
     </time>
   );

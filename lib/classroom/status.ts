@@ -51,7 +51,7 @@ export function exerciseCell(a: Assignment, f: ExerciseFacts | undefined, sol: S
     ...decide(complete, before(facts.firstPassAt, a.dueAt), facts.attempts > 0, a, now),
     progress,
     score: round1(a.points * progress),
-    best: facts.attempts === 0 ? '—' : complete ? 'all checks' : `${Math.round(facts.bestScore * 100)}% of checks`,
+    best: facts.attempts === 0 ? 'no attempts' : complete ? 'all checks' : `${Math.round(facts.bestScore * 100)}% of checks`,
     attempts: facts.attempts,
     lastActivityAt: facts.lastAt,
     completedAt: facts.firstPassAt,

@@ -29,11 +29,11 @@ function CellView({ cell, a, href }: { cell: Cell; a: Assignment; href: string }
       </Link>
       <span className="text-xs text-[var(--muted)]">
         {cell.best}
-        {a.kind === 'exercise' && cell.attempts !== null && ` · ${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'}`}
+        {a.kind === 'exercise' && cell.attempts ? ` · ${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'}` : ''}
       </span>
       {cell.lastActivityAt && (
         <span className="text-xs text-[var(--muted)]">
-          last <Time at={cell.lastActivityAt} />
+          last <Time at={cell.lastActivityAt} short />
         </span>
       )}
       {cell.solution && (
@@ -101,7 +101,7 @@ export default async function GradebookPage({ params }: Params) {
                       {KIND_LABEL[a.kind]} · {a.points} pt
                     </span>
                     <span className="block font-normal">
-                      due <Time at={a.dueAt} />
+                      {a.dueAt ? <>due <Time at={a.dueAt} short /></> : 'no due date'}
                     </span>
                   </th>
                 ))}
@@ -128,6 +128,24 @@ export default async function GradebookPage({ params }: Params) {
                 );
               })}
             </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" className="sticky left-0 z-10 bg-[var(--bg-soft)] text-sm">
+                  Class
+                </th>
+                {g.assignments.map((a) => {
+                  const count = (st: string) => g.students.filter((s) => g.cells.get(s.id)!.get(a.id)!.status === st).length;
+                  return (
+                    <td key={a.id} className="bg-[var(--bg-soft)] text-xs text-[var(--muted)]" data-testid="assignment-summary">
+                      {count('passed')} passed · {count('late')} late
+                      <br />
+                      {count('in-progress')} in progress · {count('failed')} failed
+                    </td>
+                  );
+                })}
+                <td className="bg-[var(--bg-soft)]" />
+              </tr>
+            </tfoot>
           </table>
         </div>
       )}

@@ -67,7 +67,7 @@ export default async function AssignmentsPage({ params }: { params: Promise<{ cl
                     `${a.cardGoal} cards ${a.cardMode === 'learned' ? 'learned (ever)' : 'reviewed since it opens'}${a.targets.length ? `, from steps ${a.targets.map((t) => targetNames.get(t)?.split('.')[0] ?? t).join(', ')}` : ''}`}
                 </p>
                 <p className="text-sm">
-                  Due <Time at={a.dueAt} />
+                  {a.dueAt ? <>Due <Time at={a.dueAt} /></> : 'No due date'}
                   {a.opensAt && (
                     <>
                       {' · opens '}

@@ -94,7 +94,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ class
             </li>
           ))}
         </ul>
-        <ActionForm action={addInstructorAction} className="flex flex-col gap-3">
+        <ActionForm action={addInstructorAction} className="flex flex-col gap-3" resetOnSuccess>
           {hidden}
           <div className="field">
             <label htmlFor="co-email">Add a co-instructor (their account email)</label>

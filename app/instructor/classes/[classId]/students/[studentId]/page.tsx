@@ -73,7 +73,7 @@ export default async function StudentPage({ params }: Params) {
                 <StatusBadge status={cell.status} />
               </header>
               <p className="text-sm text-[var(--muted)]">
-                {KIND_LABEL[a.kind]} · {cell.best} · {cell.score}/{a.points} points · due <Time at={a.dueAt} />
+                {KIND_LABEL[a.kind]} · {cell.best} · {cell.score}/{a.points} points · {a.dueAt ? <>due <Time at={a.dueAt} /></> : 'no due date'}
                 {cell.lastActivityAt && (
                   <>
                     {' · last activity '}
