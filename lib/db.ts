@@ -14,14 +14,16 @@ import { resolveDatabase, type DbTarget } from './database-url.ts';
 // Both generated clients have the same models; the SQLite one's type stands for both.
 export type Db = InstanceType<typeof SqliteClient>;
 
-export function createDb(target: DbTarget = resolveDatabase()): Db {
+/** `logQueries`: emit a `query` event per SQL statement (tests and benchmarks count them with $on). */
+export function createDb(target: DbTarget = resolveDatabase(), opts: { logQueries?: boolean } = {}): Db {
+  const log = opts.logQueries ? [{ emit: 'event' as const, level: 'query' as const }] : undefined;
   if (target.provider === 'postgres') {
     const adapter = new PrismaPg({ connectionString: target.url, max: 5 });
-    return new PostgresClient({ adapter }) as unknown as Db;
+    return new PostgresClient({ adapter, log }) as unknown as Db;
   }
   fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: 5000 });
-  return new SqliteClient({ adapter });
+  return new SqliteClient({ adapter, log }) as unknown as Db;
 }
 
 const cache = globalThis as unknown as { __labDb?: Db };

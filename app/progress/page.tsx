@@ -6,12 +6,18 @@ import { content } from '@/lib/content/loader.ts';
 import { doneSteps } from '@/lib/progress/steps.ts';
 import { buildDeck, reviewHistory } from '@/lib/flashcards/reviews.ts';
 import { HistoryChart } from '@/components/progress/HistoryChart.tsx';
+import { studentClasses } from '@/lib/classroom/student-view.ts';
+import { commentsForStudent } from '@/lib/classroom/comments.ts';
+import { siteCatalog } from '@/lib/classroom/catalog.ts';
+import { MyClasses } from '@/components/classroom/MyClasses.tsx';
+import { leaveClassAction } from '@/app/join/actions.ts';
 
 export const metadata: Metadata = { title: 'Progress' };
 
-export default async function ProgressPage() {
+export default async function ProgressPage({ searchParams }: { searchParams: Promise<{ joined?: string }> }) {
   const user = await requireUser('/progress');
   const { steps, cards } = content();
+  const [classes, comments] = await Promise.all([studentClasses(db(), user.id, siteCatalog()), commentsForStudent(db(), user.id)]);
   const [done, deck, history, reviews] = await Promise.all([
     doneSteps(db(), user.id),
     buildDeck(db(), user.id, cards),
@@ -22,6 +28,7 @@ export default async function ProgressPage() {
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-3xl font-bold">Your progress</h1>
+      {(classes.length > 0 || user.role === 'student') && <MyClasses classes={classes} comments={comments} leave={leaveClassAction} joined={(await searchParams).joined === '1'} />}
       <section aria-labelledby="steps-h" className="flex flex-col gap-3">
         <h2 id="steps-h" className="text-xl font-bold">
           Lesson: <span data-testid="steps-done">{done.size}</span> of {steps.length} steps done

@@ -12,6 +12,8 @@ type Props = {
 export function AuthForm({ mode, action, next }: Props) {
   const [state, formAction, pending] = useActionState(action, {});
   const signup = mode === 'signup';
+  // the other form keeps where to go afterwards (e.g. a class's join link)
+  const carry = next ? `?next=${encodeURIComponent(next)}` : '';
   return (
     <form action={formAction} className="flex w-full max-w-sm flex-col gap-4" noValidate>
       {state.error && (
@@ -47,11 +49,11 @@ export function AuthForm({ mode, action, next }: Props) {
       <p className="text-sm text-[var(--muted)]">
         {signup ? (
           <>
-            Already have an account? <Link className="underline" href="/signin">Sign in</Link>
+            Already have an account? <Link className="underline" href={`/signin${carry}`}>Sign in</Link>
           </>
         ) : (
           <>
-            New here? <Link className="underline" href="/signup">Create an account</Link>
+            New here? <Link className="underline" href={`/signup${carry}`}>Create an account</Link>
           </>
         )}
       </p>

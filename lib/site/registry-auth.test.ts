@@ -6,6 +6,8 @@ import { PrismaAuthenticator } from './registry-auth.ts';
 import { createAccessToken, listAccessTokens, revokeAccessToken } from './registry-tokens.ts';
 import { deriveUsername, ensureUsername } from '../auth/registry-username.ts';
 import { allowedActions } from '../engine/registry/auth/access-policy.ts';
+import { createClass } from '../classroom/classes.ts';
+import { joinClass } from '../classroom/enrollment.ts';
 
 describe('deriveUsername', () => {
   it('keeps the part before @, lower-cased, in the registry grammar', () => {
@@ -42,7 +44,7 @@ describe.each(backends)('registry authenticator on $name', ({ make }) => {
 
   it('accepts the password of that user only', async () => {
     const p = await auth.verify('alice', 'password-1');
-    expect(p).toEqual({ username: 'alice', role: 'student', classes: ['lab'] });
+    expect(p).toEqual({ username: 'alice', role: 'student', classes: [] });
     expect(await auth.verify('alice', 'password-2')).toBeUndefined();
     expect(await auth.verify('alice2', 'password-1')).toBeUndefined();
     expect(await auth.verify('nobody', 'password-1')).toBeUndefined();
@@ -81,15 +83,27 @@ describe.each(backends)('registry authenticator on $name', ({ make }) => {
     expect(await auth.verify('alice', token)).toBeUndefined();
   });
 
-  it('puts every student in the instructor class, so instructors pull them but students do not', async () => {
-    await createUser(t.db, 'prof@x.example', 'password-9', 'instructor');
+  it('lets an instructor pull the repositories of their own classes\' students only', async () => {
+    const profUser = await createUser(t.db, 'prof@x.example', 'password-9', 'instructor');
+    await createUser(t.db, 'other@x.example', 'password-8', 'instructor');
+    const alice = await t.db.user.findUniqueOrThrow({ where: { username: 'alice' } });
+    const cls = await createClass(t.db, { id: profUser.id, role: 'instructor' }, 'Registry class');
+    await joinClass(t.db, { id: alice.id, role: 'student' }, cls.joinCode!);
     const prof = await auth.verify('prof', 'password-9');
+    const other = await auth.verify('other', 'password-8');
     const alice2 = await auth.verify('alice2', 'password-2');
-    expect(prof?.role).toBe('instructor');
-    expect(await auth.classesOf('alice')).toEqual(['lab']);
+    expect(prof).toEqual({ username: 'prof', role: 'instructor', classes: [cls.id] });
+    expect(other?.classes).toEqual([]);
+    expect(await auth.classesOf('alice')).toEqual([cls.id]);
+    expect(await auth.classesOf('alice2')).toEqual([]);
     expect(await auth.classesOf('ghost')).toEqual([]);
     expect(await allowedActions(prof!, 'alice/app', ['pull', 'push'], auth)).toEqual(['pull']);
+    expect(await allowedActions(prof!, 'alice2/app', ['pull'], auth)).toEqual([]);
+    expect(await allowedActions(other!, 'alice/app', ['pull'], auth)).toEqual([]);
     expect(await allowedActions(alice2!, 'alice/app', ['pull', 'push'], auth)).toEqual([]);
     expect(await allowedActions(alice2!, 'alice2/app', ['pull', 'push'], auth)).toEqual(['pull', 'push']);
+    // a student of the class does not pull a classmate's repositories
+    await joinClass(t.db, { id: (await t.db.user.findUniqueOrThrow({ where: { username: 'alice2' } })).id, role: 'student' }, cls.joinCode!);
+    expect(await allowedActions((await auth.verify('alice2', 'password-2'))!, 'alice/app', ['pull'], auth)).toEqual([]);
   });
 });

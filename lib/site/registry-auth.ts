@@ -1,15 +1,13 @@
 // The registry's Authenticator backed by the site's accounts (Prisma). `lab login` sends the
 // username (User.username, see registry-username.ts) and either the account password (scrypt)
 // or a personal access token made on /settings/tokens that is not revoked and not expired.
-// Classes: the site has no class table yet, so every instructor teaches one class, "lab", and
-// every student is in it — an instructor may pull any student's repositories. Change
-// classesOf() and the principal's classes when classes exist.
+// Classes (lib/classroom): an instructor's principal carries the ids of the classes they teach,
+// and classesOf(user) the classes the user is enrolled in, so an instructor pulls the
+// repositories of their own classes' students and of nobody else.
 import type { Authenticator, Principal } from '../engine/registry/registry.ts';
 import type { Db } from '../db.ts';
 import { dummyHash, verifyPassword } from '../auth/password.ts';
 import { TOKEN_PREFIX, hashAccessToken } from './registry-tokens.ts';
-
-export const DEFAULT_CLASS = 'lab';
 
 export class PrismaAuthenticator implements Authenticator {
   constructor(
@@ -26,20 +24,27 @@ export class PrismaAuthenticator implements Authenticator {
       const now = this.now();
       if (!tok || tok.userId !== user.id || tok.revokedAt || (tok.expiresAt && tok.expiresAt <= now)) return undefined;
       await this.db.accessToken.update({ where: { id: tok.id }, data: { lastUsedAt: now } });
-      return principalOf(user);
+      return principalOf(this.db, user);
     }
     // Same cost for an unknown user as for a wrong password.
     const ok = await verifyPassword(secret, user?.passwordHash ?? (await dummyHash()));
-    return user && ok ? principalOf(user) : undefined;
+    return user && ok ? principalOf(this.db, user) : undefined;
   }
 
+  /** The classes the user is enrolled in (as a student). */
   async classesOf(username: string): Promise<string[]> {
-    const user = await this.db.user.findUnique({ where: { username }, select: { id: true } });
-    return user ? [DEFAULT_CLASS] : [];
+    if (!username || username.length > 64) return [];
+    const rows = await this.db.enrollment.findMany({ where: { user: { username } }, select: { classId: true } });
+    return rows.map((r) => r.classId);
   }
 }
 
-function principalOf(user: { username: string | null; role: string }): Principal {
+/** An instructor's classes are the ones they teach; a student's the ones they are in. */
+async function principalOf(db: Db, user: { id: string; username: string | null; role: string }): Promise<Principal> {
   const role = user.role === 'instructor' ? 'instructor' : 'student';
-  return { username: user.username ?? '', role, classes: [DEFAULT_CLASS] };
+  const rows =
+    role === 'instructor'
+      ? await db.classInstructor.findMany({ where: { userId: user.id }, select: { classId: true } })
+      : await db.enrollment.findMany({ where: { userId: user.id }, select: { classId: true } });
+  return { username: user.username ?? '', role, classes: rows.map((r) => r.classId) };
 }

@@ -12,10 +12,12 @@ export type TestDb = { db: Db; provider: 'sqlite' | 'postgres'; cleanup: () => P
 
 export const postgresTestUrl = process.env.LAB_TEST_POSTGRES_URL;
 
-export async function migratedSqlite(): Promise<TestDb> {
+export type TestDbOptions = { logQueries?: boolean };
+
+export async function migratedSqlite(opts: TestDbOptions = {}): Promise<TestDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-db-test-'));
   migrateDeploy({ ...process.env, DATABASE_URL: '', LAB_DATA_DIR: dir });
-  const db = createDb({ provider: 'sqlite', file: path.join(dir, 'lab.db') });
+  const db = createDb({ provider: 'sqlite', file: path.join(dir, 'lab.db') }, opts);
   return {
     db,
     provider: 'sqlite',
@@ -26,7 +28,7 @@ export async function migratedSqlite(): Promise<TestDb> {
   };
 }
 
-export async function migratedPostgres(adminUrl: string): Promise<TestDb> {
+export async function migratedPostgres(adminUrl: string, opts: TestDbOptions = {}): Promise<TestDb> {
   const name = `lab_site_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -35,7 +37,7 @@ export async function migratedPostgres(adminUrl: string): Promise<TestDb> {
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   migrateDeploy({ ...process.env, DATABASE_URL: u.toString() });
-  const db = createDb({ provider: 'postgres', url: u.toString() });
+  const db = createDb({ provider: 'postgres', url: u.toString() }, opts);
   return {
     db,
     provider: 'postgres',
@@ -50,9 +52,9 @@ export async function migratedPostgres(adminUrl: string): Promise<TestDb> {
 }
 
 /** The backends every database test runs against: SQLite always, PostgreSQL when configured. */
-export const backends: { name: 'sqlite' | 'postgres'; make: () => Promise<TestDb> }[] = [
+export const backends: { name: 'sqlite' | 'postgres'; make: (opts?: TestDbOptions) => Promise<TestDb> }[] = [
   { name: 'sqlite', make: migratedSqlite },
-  ...(postgresTestUrl ? [{ name: 'postgres' as const, make: () => migratedPostgres(postgresTestUrl) }] : []),
+  ...(postgresTestUrl ? [{ name: 'postgres' as const, make: (opts?: TestDbOptions) => migratedPostgres(postgresTestUrl, opts) }] : []),
 ];
 
 if (!postgresTestUrl) console.warn('LAB_TEST_POSTGRES_URL is not set: database tests run against SQLite only.');

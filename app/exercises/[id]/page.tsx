@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { findExercise, findStep } from '@/lib/content/loader.ts';
 import { Markdown } from '@/components/markdown/Markdown.tsx';
+import { SolutionReveal } from '@/components/classroom/SolutionReveal.tsx';
+import { currentUser } from '@/lib/auth/current-user.ts';
 
 type Params = { params: Promise<{ id: string }> };
 
@@ -37,10 +39,7 @@ export default async function ExercisePage({ params }: Params) {
           <div className="mt-3"><Markdown source={ex.hints} /></div>
         </details>
       )}
-      <details className="rounded-lg border border-[var(--border)] p-4" data-testid="solution">
-        <summary className="cursor-pointer font-semibold">Show the solution</summary>
-        <div className="mt-3"><Markdown source={ex.solution} /></div>
-      </details>
+      <SolutionReveal exerciseId={ex.id} signedIn={(await currentUser()) !== null} />
     </article>
   );
 }
